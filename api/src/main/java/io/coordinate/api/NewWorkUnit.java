@@ -18,9 +18,16 @@ public record NewWorkUnit(WorkUnitKey key, Map<String, Object> data, WorkUnitMet
     meta = meta == null ? WorkUnitMeta.DEFAULT : meta;
   }
 
+  /** A unit with the given meta ({@code null}: default); the data is checked and copied once. */
+  @SuppressWarnings("unchecked")
+  public static NewWorkUnit of(WorkUnitKey key, Map<String, ?> data, WorkUnitMeta meta) {
+    // The canonical constructor copies (and so checks) the map; the cast only widens the view.
+    return new NewWorkUnit(key, (Map<String, Object>) data, meta);
+  }
+
   /** A unit with default meta. */
   public static NewWorkUnit of(WorkUnitKey key, Map<String, ?> data) {
-    return new NewWorkUnit(key, DataValues.copyOf(data), WorkUnitMeta.DEFAULT);
+    return of(key, data, WorkUnitMeta.DEFAULT);
   }
 
   /** A unit with a text key and default meta. */

@@ -1,0 +1,846 @@
+package io.coordinate.memory;
+
+import io.coordinate.api.Attempt;
+import io.coordinate.api.AttemptRequest;
+import io.coordinate.api.AttemptStatus;
+import io.coordinate.api.GoneException;
+import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.InvalidWorkSpecException;
+import io.coordinate.api.LostLeaseException;
+import io.coordinate.api.NewWorkUnit;
+import io.coordinate.api.NoSuchWorkSpecException;
+import io.coordinate.api.NoSuchWorkUnitException;
+import io.coordinate.api.NotPendingException;
+import io.coordinate.api.WorkSpecDefinition;
+import io.coordinate.api.WorkSpecMeta;
+import io.coordinate.api.WorkUnit;
+import io.coordinate.api.WorkUnitKey;
+import io.coordinate.api.WorkUnitMeta;
+import io.coordinate.api.WorkUnitQuery;
+import io.coordinate.api.WorkUnitStatus;
+import io.coordinate.api.Worker;
+import io.coordinate.api.chaining.WorkUnitOutputs;
+import io.coordinate.api.data.DataValues;
+import io.coordinate.api.scheduling.Scheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * All state of one namespace and every rule that changes it. The one deliberately large class of
+ * this backend: each public-API call lands in one method here, under {@link #lock}, so the rules
+ * that tie units, attempts, counts and workers together are in one place. Sections: the call
+ * wrapper and time, indexing, work specs, work units, leasing, attempt transitions, workers.
+ */
+final class NamespaceStore {
+  private static final String TOO_MANY_RETRIES = "too many retries";
+
+  private final String name;
+  private final Clock clock;
+  private final MemoryCoordinate owner;
+  private final MemNamespace handle;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  // Everything below is guarded by lock.
+  private final TreeMap<String, SpecState> specs = new TreeMap<>();
+  private final TreeMap<String, WorkerState> workers = new TreeMap<>();
+  private final TreeSet<AttemptState> pendingByExpiration = new TreeSet<>(AttemptState.BY_EXPIRATION);
+  private final TreeSet<UnitState> delayedByTime = new TreeSet<>(UnitState.BY_NOT_BEFORE);
+  private long seq;
+  private boolean deleted;
+  /** The time of the call in progress. */
+  private Instant now;
+
+  NamespaceStore(String name, Clock clock, MemoryCoordinate owner) {
+    this.name = name;
+    this.clock = clock;
+    this.owner = owner;
+    this.handle = new MemNamespace(this);
+  }
+
+  String name() {
+    return name;
+  }
+
+  MemNamespace handle() {
+    return handle;
+  }
+
+  // ===================================================================================
+  // The call wrapper and time
+  // ===================================================================================
+
+  /** Runs {@code body} under the lock, after checking the namespace and applying due time events. */
+  <T> T call(Supplier<T> body) {
+    lock.lock();
+    try {
+      if (deleted) {
+        throw new GoneException("namespace " + name);
+      }
+      Instant t = clock.instant();
+      // A clock that steps back must not undo what already happened.
+      if (now == null || t.isAfter(now)) {
+        now = t;
+      }
+      applyTimeEvents();
+      return body.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void run(Runnable body) {
+    call(
+        () -> {
+          body.run();
+          return null;
+        });
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  /** Expires leases whose time has passed and releases units whose delay has ended. */
+  private void applyTimeEvents() {
+    while (!pendingByExpiration.isEmpty() && pendingByExpiration.first().expiration.isBefore(now)) {
+      AttemptState a = pendingByExpiration.first();
+      endAttempt(a, AttemptStatus.EXPIRED, null, a.expiration);
+    }
+    while (!delayedByTime.isEmpty() && !delayedByTime.first().notBefore.isAfter(now)) {
+      reindex(delayedByTime.first());
+    }
+  }
+
+  // ===================================================================================
+  // Indexing: counts, the available tree and the delayed index follow each unit's status
+  // ===================================================================================
+
+  private void index(UnitState u) {
+    WorkUnitStatus status = u.statusAt(now);
+    u.indexedStatus = status;
+    u.spec.counts[status.ordinal()]++;
+    if (status == WorkUnitStatus.AVAILABLE) {
+      u.spec.available.add(u);
+    } else if (status == WorkUnitStatus.DELAYED) {
+      delayedByTime.add(u);
+    }
+  }
+
+  /** Removes a unit from the indexes; call before changing its priority or not-before time. */
+  private void unindex(UnitState u) {
+    WorkUnitStatus status = u.indexedStatus;
+    u.spec.counts[status.ordinal()]--;
+    if (status == WorkUnitStatus.AVAILABLE) {
+      u.spec.available.remove(u);
+    } else if (status == WorkUnitStatus.DELAYED) {
+      delayedByTime.remove(u);
+    }
+  }
+
+  private void reindex(UnitState u) {
+    unindex(u);
+    index(u);
+  }
+
+  // ===================================================================================
+  // Namespace and work specs
+  // ===================================================================================
+
+  void destroy() {
+    run(
+        () -> {
+          deleted = true;
+          for (SpecState s : specs.values()) {
+            s.deleted = true;
+          }
+          owner.forget(this);
+        });
+  }
+
+  SpecState setWorkSpec(Map<String, ?> definition) {
+    WorkSpecDefinition parsed = WorkSpecDefinition.parse(definition);
+    return call(
+        () -> {
+          SpecState s = specs.get(parsed.name());
+          if (s == null) {
+            s = new SpecState(parsed);
+            specs.put(s.name, s);
+          } else {
+            setDefinition(s, parsed);
+          }
+          return s;
+        });
+  }
+
+  void setDefinition(SpecState s, Map<String, ?> definition) {
+    WorkSpecDefinition parsed = WorkSpecDefinition.parse(definition);
+    run(
+        () -> {
+          checkLive(s);
+          if (!parsed.name().equals(s.name)) {
+            throw new InvalidWorkSpecException(
+                "cannot rename work spec " + s.name + " to " + parsed.name());
+          }
+          setDefinition(s, parsed);
+        });
+  }
+
+  private static void setDefinition(SpecState s, WorkSpecDefinition parsed) {
+    s.definition = parsed;
+    s.meta = parsed.defaultMeta().withNextContinuous(s.meta.nextContinuous());
+  }
+
+  SpecState workSpec(String specName) {
+    return call(() -> existingSpec(specName));
+  }
+
+  private SpecState existingSpec(String specName) {
+    SpecState s = specs.get(specName);
+    if (s == null) {
+      throw new NoSuchWorkSpecException(specName);
+    }
+    return s;
+  }
+
+  void destroyWorkSpec(String specName) {
+    run(
+        () -> {
+          SpecState s = existingSpec(specName);
+          for (UnitState u : s.units.values()) {
+            forgetUnit(u);
+          }
+          s.units.clear();
+          s.available.clear();
+          s.deleted = true;
+          specs.remove(specName);
+        });
+  }
+
+  List<String> workSpecNames() {
+    return call(() -> List.copyOf(specs.keySet()));
+  }
+
+  WorkSpecDefinition definition(SpecState s) {
+    return call(
+        () -> {
+          checkLive(s);
+          return s.definition;
+        });
+  }
+
+  WorkSpecMeta meta(SpecState s, boolean withCounts) {
+    return call(
+        () -> {
+          checkLive(s);
+          return withCounts ? s.metaWithCounts() : s.meta;
+        });
+  }
+
+  void setMeta(SpecState s, WorkSpecMeta requested) {
+    run(
+        () -> {
+          checkLive(s);
+          s.meta = s.meta.applyChange(requested);
+        });
+  }
+
+  private static void checkLive(SpecState s) {
+    if (s.deleted) {
+      throw new GoneException("work spec " + s.name);
+    }
+  }
+
+  private static void checkLive(UnitState u) {
+    checkLive(u.spec);
+    if (u.deleted) {
+      throw new GoneException("work unit " + u.key + " of work spec " + u.spec.name);
+    }
+  }
+
+  // ===================================================================================
+  // Work units
+  // ===================================================================================
+
+  UnitState addWorkUnit(SpecState s, NewWorkUnit unit) {
+    return call(
+        () -> {
+          checkLive(s);
+          return add(s, unit);
+        });
+  }
+
+  void addWorkUnits(SpecState s, List<NewWorkUnit> units) {
+    // NewWorkUnit validated every item on construction, so nothing below can fail half-way.
+    run(
+        () -> {
+          checkLive(s);
+          for (NewWorkUnit unit : units) {
+            add(s, unit);
+          }
+        });
+  }
+
+  /** Adds a unit, or replaces an existing one's data and meta (reopening it if it completed). */
+  private UnitState add(SpecState s, NewWorkUnit nu) {
+    UnitState u = s.units.get(nu.key());
+    if (u == null) {
+      u = new UnitState(s, nu.key(), ++seq);
+      u.data = nu.data();
+      u.priority = nu.meta().priority();
+      u.notBefore = nu.meta().notBefore();
+      s.units.put(u.key, u);
+      index(u);
+      return u;
+    }
+    unindex(u);
+    u.data = nu.data();
+    u.priority = nu.meta().priority();
+    u.notBefore = nu.meta().notBefore();
+    if (u.activeIs(AttemptStatus.FINISHED) || u.activeIs(AttemptStatus.FAILED)) {
+      u.active = null; // history stays; the unit is queued again
+    }
+    index(u);
+    return u;
+  }
+
+  UnitState workUnit(SpecState s, WorkUnitKey key) {
+    return call(
+        () -> {
+          checkLive(s);
+          UnitState u = s.units.get(key);
+          if (u == null) {
+            throw new NoSuchWorkUnitException(s.name, key);
+          }
+          return u;
+        });
+  }
+
+  List<UnitState> workUnits(SpecState s, WorkUnitQuery query) {
+    return call(
+        () -> {
+          checkLive(s);
+          List<UnitState> result = new ArrayList<>();
+          forEachMatch(s, query, result::add);
+          return result;
+        });
+  }
+
+  /** Visits the units a query selects, in key order, up to its limit. */
+  private static void forEachMatch(SpecState s, WorkUnitQuery q, Consumer<UnitState> visitor) {
+    int limit = q.limit() == 0 ? Integer.MAX_VALUE : q.limit();
+    Iterable<UnitState> candidates;
+    if (q.keys() != null) {
+      List<UnitState> named = new ArrayList<>();
+      for (WorkUnitKey k : new TreeSet<>(q.keys())) {
+        UnitState u = s.units.get(k);
+        if (u != null) {
+          named.add(u);
+        }
+      }
+      candidates = named;
+    } else if (q.after() != null && (q.from() == null || q.after().compareTo(q.from()) >= 0)) {
+      candidates = s.units.tailMap(q.after(), false).values();
+    } else if (q.from() != null) {
+      candidates = s.units.tailMap(q.from(), true).values();
+    } else {
+      candidates = s.units.values();
+    }
+    int seen = 0;
+    for (UnitState u : candidates) {
+      if (seen >= limit) {
+        break;
+      }
+      if (q.matchesKey(u.key) && q.matchesStatus(u.indexedStatus)) {
+        visitor.accept(u);
+        seen++;
+      }
+    }
+  }
+
+  Map<WorkUnitStatus, Long> counts(SpecState s) {
+    return call(
+        () -> {
+          checkLive(s);
+          Map<WorkUnitStatus, Long> counts = new HashMap<>();
+          for (WorkUnitStatus status : WorkUnitStatus.values()) {
+            counts.put(status, s.count(status));
+          }
+          return counts;
+        });
+  }
+
+  int changePriorities(SpecState s, WorkUnitQuery query, boolean adjust, double value) {
+    if (Double.isNaN(value)) {
+      throw new InvalidRequestException("priority must be a number, not NaN");
+    }
+    return call(
+        () -> {
+          checkLive(s);
+          List<UnitState> matched = new ArrayList<>();
+          forEachMatch(s, query, matched::add);
+          for (UnitState u : matched) {
+            unindex(u);
+            u.priority = adjust ? u.priority + value : value;
+            index(u);
+          }
+          return matched.size();
+        });
+  }
+
+  int deleteWorkUnits(SpecState s, WorkUnitQuery query) {
+    return call(
+        () -> {
+          checkLive(s);
+          List<UnitState> matched = new ArrayList<>();
+          forEachMatch(s, query, matched::add);
+          for (UnitState u : matched) {
+            forgetUnit(u);
+            s.units.remove(u.key);
+          }
+          return matched.size();
+        });
+  }
+
+  /** Takes a unit and its attempts out of every index and worker list (not out of its spec's map). */
+  private void forgetUnit(UnitState u) {
+    unindex(u);
+    for (AttemptState a : u.attempts) {
+      if (a.status == AttemptStatus.PENDING) {
+        pendingByExpiration.remove(a);
+      }
+      a.worker.activeAttempts.remove(a);
+      a.worker.allAttempts.remove(a);
+    }
+    u.deleted = true;
+  }
+
+  WorkUnitStatus status(UnitState u) {
+    return call(
+        () -> {
+          checkLive(u);
+          return u.indexedStatus;
+        });
+  }
+
+  Map<String, Object> data(UnitState u) {
+    return call(
+        () -> {
+          checkLive(u);
+          return u.effectiveData();
+        });
+  }
+
+  WorkUnitMeta meta(UnitState u) {
+    return call(
+        () -> {
+          checkLive(u);
+          return new WorkUnitMeta(u.priority, u.notBefore);
+        });
+  }
+
+  void setMeta(UnitState u, WorkUnitMeta meta) {
+    run(
+        () -> {
+          checkLive(u);
+          unindex(u);
+          u.priority = meta.priority();
+          u.notBefore = meta.notBefore();
+          index(u);
+        });
+  }
+
+  void setPriority(UnitState u, double priority) {
+    setMeta(u, new WorkUnitMeta(priority, meta(u).notBefore()));
+  }
+
+  Optional<AttemptState> activeAttempt(UnitState u) {
+    return call(
+        () -> {
+          checkLive(u);
+          return Optional.ofNullable(u.active);
+        });
+  }
+
+  void clearActiveAttempt(UnitState u) {
+    run(
+        () -> {
+          checkLive(u);
+          AttemptState a = u.active;
+          if (a == null) {
+            return;
+          }
+          if (a.status == AttemptStatus.PENDING) {
+            endAttempt(a, AttemptStatus.EXPIRED, null, now);
+          }
+          u.active = null;
+          reindex(u);
+        });
+  }
+
+  List<AttemptState> attempts(UnitState u) {
+    return call(
+        () -> {
+          checkLive(u);
+          return List.copyOf(u.attempts);
+        });
+  }
+
+  // ===================================================================================
+  // Leasing
+  // ===================================================================================
+
+  List<AttemptState> requestAttempts(WorkerState w, AttemptRequest request) {
+    return call(
+        () -> {
+          List<AttemptState> leased = new ArrayList<>();
+          while (leased.isEmpty()) {
+            List<Scheduler.Candidate> candidates = new ArrayList<>(specs.size());
+            for (SpecState s : specs.values()) {
+              candidates.add(new Scheduler.Candidate(s.name, s.metaWithCounts()));
+            }
+            Optional<String> chosen =
+                Scheduler.choose(candidates, request, now, ThreadLocalRandom.current());
+            if (chosen.isEmpty()) {
+              break;
+            }
+            SpecState s = specs.get(chosen.get());
+            int n = Scheduler.batchSize(request, s.metaWithCounts());
+            // Each round either leases a unit or fails one for too many retries, so the outer loop
+            // ends: failed units are never available again.
+            while (leased.size() < n) {
+              UnitState u = nextUnit(s);
+              if (u == null) {
+                break;
+              }
+              AttemptState a = newAttempt(w, u, request.lifetime());
+              if (s.meta.maxRetries() > 0 && u.attempts.size() > s.meta.maxRetries()) {
+                Map<String, Object> data = new LinkedHashMap<>(u.effectiveData());
+                data.put("traceback", TOO_MANY_RETRIES);
+                endAttempt(a, AttemptStatus.FAILED, DataValues.copyOf(data), now);
+                continue;
+              }
+              leased.add(a);
+            }
+          }
+          return leased;
+        });
+  }
+
+  /** The next unit to lease from a spec: the first available one, or a new continuous unit. */
+  private UnitState nextUnit(SpecState s) {
+    if (!s.available.isEmpty()) {
+      return s.available.first();
+    }
+    if (s.metaWithCounts().canStartContinuous(now)) {
+      WorkUnitKey key = WorkUnitKey.of(Scheduler.continuousUnitName(now));
+      UnitState u = s.units.get(key);
+      if (u == null) {
+        u = add(s, NewWorkUnit.of(key, Map.of()));
+      }
+      s.meta = s.meta.withNextContinuous(now.plus(s.meta.interval()));
+      return u;
+    }
+    return null;
+  }
+
+  AttemptState makeAttempt(WorkerState w, UnitState u, Duration lifetime) {
+    Duration lease = lifetime == null ? AttemptRequest.DEFAULT_LIFETIME : lifetime;
+    return call(
+        () -> {
+          checkLive(u);
+          return newAttempt(w, u, lease);
+        });
+  }
+
+  /** A new pending attempt that becomes the unit's active one; a pending predecessor loses it. */
+  private AttemptState newAttempt(WorkerState w, UnitState u, Duration lifetime) {
+    AttemptState previous = u.active;
+    if (previous != null && previous.status == AttemptStatus.PENDING) {
+      endAttempt(previous, AttemptStatus.EXPIRED, null, now);
+    }
+    AttemptState a = new AttemptState(u, w, ++seq, now, now.plus(lifetime));
+    u.attempts.add(a);
+    u.active = a;
+    w.activeAttempts.add(a);
+    w.allAttempts.add(a);
+    pendingByExpiration.add(a);
+    reindex(u);
+    return a;
+  }
+
+  // ===================================================================================
+  // Attempt transitions (the rules are documented on io.coordinate.api.Attempt)
+  // ===================================================================================
+
+  /** Pending, or expired but still the active attempt: may still be completed or renewed. */
+  private static boolean completable(AttemptState a) {
+    return a.status == AttemptStatus.PENDING
+        || (a.status == AttemptStatus.EXPIRED && a.isActive());
+  }
+
+  /** Moves an attempt to a final status, taking it off its worker's list and the expiry index. */
+  private void endAttempt(AttemptState a, AttemptStatus status, Map<String, Object> data, Instant end) {
+    if (a.status == AttemptStatus.PENDING) {
+      pendingByExpiration.remove(a);
+      a.worker.activeAttempts.remove(a);
+    }
+    a.status = status;
+    a.end = end;
+    if (data != null) {
+      a.data = data;
+    }
+    if (a.isActive()) {
+      reindex(a.unit);
+    }
+  }
+
+  <T> T readAttempt(AttemptState a, Function<AttemptState, T> field) {
+    return call(
+        () -> {
+          checkLive(a.unit);
+          return field.apply(a);
+        });
+  }
+
+  void renew(AttemptState a, Duration extension, Map<String, ?> data) {
+    Map<String, Object> copy = data == null ? null : DataValues.copyOf(data);
+    run(
+        () -> {
+          checkLive(a.unit);
+          if (a.status != AttemptStatus.PENDING && a.status != AttemptStatus.EXPIRED) {
+            throw new NotPendingException("attempt is " + a.status + ", cannot renew it");
+          }
+          if (!a.isActive()) {
+            endAttempt(a, AttemptStatus.EXPIRED, copy, a.end == null ? now : a.end);
+            throw new LostLeaseException(
+                "work unit " + a.unit.key + " was given to another worker");
+          }
+          if (a.status == AttemptStatus.PENDING) {
+            pendingByExpiration.remove(a);
+          } else {
+            a.status = AttemptStatus.PENDING;
+            a.end = null;
+            a.worker.activeAttempts.add(a);
+          }
+          a.expiration = now.plus(extension);
+          pendingByExpiration.add(a);
+          if (copy != null) {
+            a.data = copy;
+          }
+          reindex(a.unit);
+        });
+  }
+
+  void expire(AttemptState a, Map<String, ?> data) {
+    Map<String, Object> copy = data == null ? null : DataValues.copyOf(data);
+    run(
+        () -> {
+          checkLive(a.unit);
+          if (a.status == AttemptStatus.EXPIRED) {
+            return;
+          }
+          if (a.status != AttemptStatus.PENDING) {
+            throw new NotPendingException("attempt is " + a.status + ", cannot expire it");
+          }
+          endAttempt(a, AttemptStatus.EXPIRED, copy, now);
+        });
+  }
+
+  void finish(AttemptState a, Map<String, ?> data) {
+    Map<String, Object> copy = data == null ? null : DataValues.copyOf(data);
+    run(
+        () -> {
+          checkLive(a.unit);
+          // A late success after a failure wins (a child finishing after its parent gave up).
+          if (!completable(a) && a.status != AttemptStatus.FAILED) {
+            throw new NotPendingException("attempt is " + a.status + ", cannot finish it");
+          }
+          endAttempt(a, AttemptStatus.FINISHED, copy, now);
+          if (a.isActive()) {
+            chain(a.unit, a.effectiveData());
+          }
+        });
+  }
+
+  void fail(AttemptState a, Map<String, ?> data) {
+    Map<String, Object> copy = data == null ? null : DataValues.copyOf(data);
+    run(
+        () -> {
+          checkLive(a.unit);
+          if (!completable(a)) {
+            throw new NotPendingException("attempt is " + a.status + ", cannot fail it");
+          }
+          endAttempt(a, AttemptStatus.FAILED, copy, now);
+        });
+  }
+
+  void retry(AttemptState a, Map<String, ?> data, Duration delay) {
+    Map<String, Object> copy = data == null ? null : DataValues.copyOf(data);
+    if (delay != null && delay.isNegative()) {
+      throw new InvalidRequestException("retry delay must not be negative: " + delay);
+    }
+    run(
+        () -> {
+          checkLive(a.unit);
+          if (!completable(a)) {
+            throw new NotPendingException("attempt is " + a.status + ", cannot retry it");
+          }
+          UnitState u = a.unit;
+          if (a.isActive()) {
+            unindex(u);
+            u.notBefore = delay == null || delay.isZero() ? null : now.plus(delay);
+            index(u);
+          }
+          endAttempt(a, AttemptStatus.RETRYABLE, copy, now);
+        });
+  }
+
+  /** Creates the {@code then} spec's units from a finished unit's {@code output}. */
+  private void chain(UnitState u, Map<String, Object> data) {
+    String then = u.spec.meta.nextWorkSpecName();
+    if (then.isEmpty() || data == null || !data.containsKey("output")) {
+      return;
+    }
+    SpecState next = specs.get(then);
+    if (next == null) {
+      return; // like the references: a missing next spec drops the outputs, the finish stands
+    }
+    for (NewWorkUnit nu : WorkUnitOutputs.parse(data.get("output"), u.priority, now)) {
+      add(next, nu);
+    }
+  }
+
+  // ===================================================================================
+  // Workers
+  // ===================================================================================
+
+  WorkerState worker(String workerName) {
+    if (workerName == null) {
+      throw new InvalidRequestException("worker name must not be null");
+    }
+    return call(
+        () ->
+            workers.computeIfAbsent(
+                workerName,
+                n -> new WorkerState(n, now, now.plus(AttemptRequest.DEFAULT_LIFETIME))));
+  }
+
+  List<WorkerState> workers() {
+    return call(() -> List.copyOf(workers.values()));
+  }
+
+  <T> T readWorker(WorkerState w, Function<WorkerState, T> field) {
+    return call(() -> field.apply(w));
+  }
+
+  boolean isActive(WorkerState w) {
+    return call(() -> w.isActiveAt(now));
+  }
+
+  void deactivate(WorkerState w) {
+    run(() -> w.active = false);
+  }
+
+  void heartbeat(WorkerState w, String mode, Map<String, ?> data, Duration lifetime) {
+    if (lifetime == null) {
+      throw new InvalidRequestException("worker lifetime must not be null");
+    }
+    Map<String, Object> copy = DataValues.copyOf(data);
+    run(
+        () -> {
+          w.mode = mode == null ? "" : mode;
+          w.data = copy;
+          w.lastUpdate = now;
+          w.expiration = now.plus(lifetime);
+          w.active = true;
+        });
+  }
+
+  void setParent(WorkerState w, WorkerState parent) {
+    run(
+        () -> {
+          for (WorkerState p = parent; p != null; p = p.parent) {
+            if (p == w) {
+              throw new InvalidRequestException(
+                  "worker " + w.name + " cannot be its own ancestor");
+            }
+          }
+          if (w.parent != null) {
+            w.parent.children.remove(w.name);
+          }
+          w.parent = parent;
+          if (parent != null) {
+            parent.children.put(w.name, w);
+          }
+        });
+  }
+
+  List<AttemptState> childAttempts(WorkerState w) {
+    return call(
+        () -> {
+          List<AttemptState> result = new ArrayList<>();
+          for (WorkerState child : w.children.values()) {
+            result.addAll(child.activeAttempts);
+          }
+          return result;
+        });
+  }
+
+  // ===================================================================================
+  // Handles
+  // ===================================================================================
+
+  MemWorkSpec wrap(SpecState s) {
+    return new MemWorkSpec(this, s);
+  }
+
+  MemWorkUnit wrap(UnitState u) {
+    return new MemWorkUnit(this, u);
+  }
+
+  MemWorker wrap(WorkerState w) {
+    return new MemWorker(this, w);
+  }
+
+  MemAttempt wrap(AttemptState a) {
+    return new MemAttempt(this, a);
+  }
+
+  List<Attempt> wrapAttempts(List<AttemptState> attempts) {
+    List<Attempt> result = new ArrayList<>(attempts.size());
+    for (AttemptState a : attempts) {
+      result.add(wrap(a));
+    }
+    return result;
+  }
+
+  /** The state behind a worker handle, which must come from this namespace. */
+  WorkerState unwrap(Worker worker) {
+    if (worker instanceof MemWorker m && m.store() == this) {
+      return m.state();
+    }
+    throw new InvalidRequestException("worker " + worker.name() + " belongs to another namespace or backend");
+  }
+
+  /** The state behind a work unit handle, which must come from this namespace. */
+  UnitState unwrap(WorkUnit unit) {
+    if (unit instanceof MemWorkUnit m && m.store() == this) {
+      return m.state();
+    }
+    throw new InvalidRequestException("work unit " + unit.key() + " belongs to another namespace or backend");
+  }
+}
