@@ -1,6 +1,7 @@
 package io.coordinate.api;
 
 import io.coordinate.api.data.DataValues;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,6 +24,23 @@ public record NewWorkUnit(WorkUnitKey key, Map<String, Object> data, WorkUnitMet
   public static NewWorkUnit of(WorkUnitKey key, Map<String, ?> data, WorkUnitMeta meta) {
     // The canonical constructor copies (and so checks) the map; the cast only widens the view.
     return new NewWorkUnit(key, (Map<String, Object>) data, meta);
+  }
+
+  /**
+   * An immutable copy of a batch of units to add.
+   *
+   * @throws InvalidRequestException if the list or any item is {@code null}
+   */
+  public static List<NewWorkUnit> copyOfBatch(List<NewWorkUnit> units) {
+    if (units == null) {
+      throw new InvalidRequestException("the list of work units to add is missing");
+    }
+    for (int i = 0; i < units.size(); i++) {
+      if (units.get(i) == null) {
+        throw new InvalidRequestException("work unit " + i + " of the batch is missing");
+      }
+    }
+    return List.copyOf(units);
   }
 
   /** A unit with default meta. */

@@ -49,17 +49,18 @@ public record WorkSpecDefinition(String name, Map<String, Object> map, WorkSpecM
       throw new InvalidWorkSpecException("work spec \"name\" must not be empty");
     }
 
-    int weight;
+    // In long arithmetic so that a very negative nice gives a very large weight, not an overflow.
+    long weight;
     Integer givenWeight = integer(map, "weight");
     Integer nice = integer(map, "nice");
     if (givenWeight != null) {
       weight = givenWeight;
     } else if (nice != null) {
-      weight = WorkSpecMeta.DEFAULT_WEIGHT - nice;
+      weight = (long) WorkSpecMeta.DEFAULT_WEIGHT - nice;
     } else {
       weight = WorkSpecMeta.DEFAULT_WEIGHT;
     }
-    weight = Math.max(1, weight);
+    weight = Math.clamp(weight, 1, Integer.MAX_VALUE);
 
     boolean continuous = bool(map, "continuous");
     Double intervalSeconds = number(map, "interval");
@@ -73,7 +74,7 @@ public record WorkSpecDefinition(String name, Map<String, Object> map, WorkSpecM
     WorkSpecMeta meta =
         new WorkSpecMeta(
             orZero(integer(map, "priority")),
-            weight,
+            (int) weight,
             bool(map, "disabled"),
             continuous,
             continuous,
@@ -94,7 +95,11 @@ public record WorkSpecDefinition(String name, Map<String, Object> map, WorkSpecM
     return defaultMeta.nextWorkSpecName();
   }
 
-  /** A definition value as text (byte strings decoded as UTF-8), or {@code null} when absent. */
+  /**
+   * A definition value as text (byte strings decoded as UTF-8), or {@code null} when absent.
+   *
+   * @throws InvalidWorkSpecException if the value is neither a text nor a byte string
+   */
   public String getText(String key) {
     Object v = map.get(key);
     return v == null ? null : text(v, key);
@@ -151,7 +156,10 @@ public record WorkSpecDefinition(String name, Map<String, Object> map, WorkSpecM
     if (v instanceof Long n && n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
       return n.intValue();
     }
-    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE) {
+    if (v instanceof Double d
+        && d == Math.rint(d)
+        && d >= Integer.MIN_VALUE
+        && d <= Integer.MAX_VALUE) {
       return d.intValue();
     }
     throw new InvalidWorkSpecException(

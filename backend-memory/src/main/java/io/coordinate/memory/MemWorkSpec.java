@@ -61,7 +61,7 @@ final class MemWorkSpec implements WorkSpec {
 
   @Override
   public void addWorkUnits(List<NewWorkUnit> units) {
-    store.addWorkUnits(state, List.copyOf(units));
+    store.addWorkUnits(state, NewWorkUnit.copyOfBatch(units));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.coordinate.api.chaining;
 
+import io.coordinate.api.CoordinateException;
 import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
@@ -24,14 +25,17 @@ import java.util.Map;
  * </ul>
  *
  * Keys may be text or byte strings; list forms may be mixed. New units inherit the finished unit's
- * priority unless the output says otherwise. An item that fits none of the forms is skipped: a
- * worker's malformed output must not turn its successful finish into an error.
+ * priority unless the output says otherwise; a {@code null} data, meta, priority or delay counts as
+ * absent. An item that fits none of the forms is skipped: a key that is not a string, a list of fewer
+ * than two elements, data or meta that is not a map, a priority or delay that is not a number, or
+ * data the data model cannot hold. A worker's malformed output must not turn its successful finish
+ * into an error, so {@link #parse} never throws for any output value.
  */
 public final class WorkUnitOutputs {
   private WorkUnitOutputs() {}
 
   /**
-   * The units an {@code output} value asks for.
+   * The units an {@code output} value asks for, in the order the output lists them.
    *
    * @param output the {@code output} value of the finished attempt's data (may be {@code null})
    * @param inheritedPriority the finished unit's priority
@@ -41,59 +45,88 @@ public final class WorkUnitOutputs {
     List<NewWorkUnit> units = new ArrayList<>();
     if (output instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        WorkUnitKey key = key(e.getKey());
-        if (key != null) {
-          units.add(
-              new NewWorkUnit(key, dataOf(e.getValue()), WorkUnitMeta.ofPriority(inheritedPriority)));
-        }
+        addIfValid(units, e.getKey(), e.getValue(), inheritedPriority, null);
       }
     } else if (output instanceof List<?> || output instanceof Tuple) {
       for (Object item : items(output)) {
-        NewWorkUnit unit = item(item, inheritedPriority, now);
-        if (unit != null) {
-          units.add(unit);
-        }
+        item(units, item, inheritedPriority, now);
       }
     }
     return units;
   }
 
-  private static NewWorkUnit item(Object item, double inheritedPriority, Instant now) {
-    WorkUnitKey plainKey = key(item);
-    if (plainKey != null) {
-      return new NewWorkUnit(plainKey, Map.of(), WorkUnitMeta.ofPriority(inheritedPriority));
+  private static void item(
+      List<NewWorkUnit> units, Object item, double inheritedPriority, Instant now) {
+    if (key(item) != null) {
+      addIfValid(units, item, null, inheritedPriority, null);
+      return;
     }
     if (!(item instanceof List<?> || item instanceof Tuple)) {
-      return null;
+      return;
     }
     List<?> parts = items(item);
-    if (parts.isEmpty()) {
-      return null;
+    // Both references require the data element: a bare [key] is not one of the forms.
+    if (parts.size() < 2) {
+      return;
     }
-    WorkUnitKey key = key(parts.get(0));
-    if (key == null) {
-      return null;
-    }
-    Map<String, Object> data = parts.size() > 1 ? dataOf(parts.get(1)) : Map.of();
     double priority = inheritedPriority;
     Instant notBefore = null;
-    if (parts.size() > 2 && parts.get(2) instanceof Map<?, ?> meta) {
-      Double metaPriority = number(meta.get("priority"));
-      if (metaPriority != null) {
-        priority = metaPriority;
+    Object meta = parts.size() > 2 ? parts.get(2) : null;
+    if (meta instanceof Map<?, ?> metaMap) {
+      Object rawPriority = get(metaMap, "priority");
+      if (rawPriority != null) {
+        Double p = number(rawPriority);
+        if (p == null) {
+          return;
+        }
+        priority = p;
       }
-      Double delay = number(meta.get("delay"));
-      if (delay != null && delay > 0) {
-        notBefore = now.plus(Duration.ofNanos(Math.round(delay * 1e9)));
+      Object rawDelay = get(metaMap, "delay");
+      if (rawDelay != null) {
+        Double delay = number(rawDelay);
+        if (delay == null) {
+          return;
+        }
+        if (delay > 0) {
+          // Math.round saturates, so an absurd delay becomes "centuries", not an overflow.
+          notBefore = now.plus(Duration.ofNanos(Math.round(delay * 1e9)));
+        }
       }
+    } else if (meta != null) {
+      return;
     }
-    if (parts.size() > 3) {
-      Double explicit = number(parts.get(3));
-      if (explicit != null) {
-        priority = explicit;
+    Object explicit = parts.size() > 3 ? parts.get(3) : null;
+    if (explicit != null) {
+      Double p = number(explicit);
+      if (p == null) {
+        return;
       }
+      priority = p;
     }
-    return new NewWorkUnit(key, data, new WorkUnitMeta(priority, notBefore));
+    addIfValid(units, parts.get(0), parts.get(1), priority, notBefore);
+  }
+
+  /** Adds the unit unless its key or data is unusable. */
+  @SuppressWarnings("unchecked")
+  private static void addIfValid(
+      List<NewWorkUnit> units, Object rawKey, Object rawData, double priority, Instant notBefore) {
+    WorkUnitKey key = key(rawKey);
+    if (key == null) {
+      return;
+    }
+    Map<String, Object> data;
+    if (rawData == null) {
+      data = Map.of();
+    } else if (rawData instanceof Map<?, ?> m) {
+      data = (Map<String, Object>) m; // checked by NewWorkUnit's copy below
+    } else {
+      return;
+    }
+    try {
+      units.add(new NewWorkUnit(key, data, new WorkUnitMeta(priority, notBefore)));
+    } catch (CoordinateException | ClassCastException e) {
+      // Data the model cannot hold (a non-string map key, an unsupported value): skip the item.
+    }
   }
 
   private static List<?> items(Object listOrTuple) {
@@ -107,14 +140,25 @@ public final class WorkUnitOutputs {
     if (o instanceof ByteString b) {
       return new WorkUnitKey(b);
     }
+    if (o instanceof byte[] b) {
+      return WorkUnitKey.of(b);
+    }
     return null;
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> dataOf(Object o) {
-    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  /** A meta value by name; Python 2 workers may send the name as a byte string. */
+  private static Object get(Map<?, ?> map, String name) {
+    // A scan rather than get(): meta maps are tiny, and a sorted map would reject a foreign key type.
+    ByteString bytes = ByteString.utf8(name);
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (name.equals(e.getKey()) || bytes.equals(e.getKey())) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
+  /** The value as a double, or {@code null} when it is not a number (booleans and NaN are not). */
   private static Double number(Object o) {
     if (o instanceof Number n) {
       double d = n.doubleValue();

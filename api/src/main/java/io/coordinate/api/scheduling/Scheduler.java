@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -114,8 +115,12 @@ public final class Scheduler {
     return (int) Math.max(0, n);
   }
 
-  /** The key of a continuous unit created at {@code now}: Unix seconds with milliseconds. */
+  /**
+   * The key of a continuous unit created at {@code now}: Unix seconds with milliseconds (truncated),
+   * as in {@code 1433866830.291}, always in ASCII digits.
+   */
   public static String continuousUnitName(Instant now) {
-    return String.format("%d.%03d", now.getEpochSecond(), now.getNano() / 1_000_000);
+    // Locale.ROOT: the default locale may use other digits (Arabic, Thai), and keys must not vary.
+    return String.format(Locale.ROOT, "%d.%03d", now.getEpochSecond(), now.getNano() / 1_000_000);
   }
 }
