@@ -1,0 +1,267 @@
+package io.coordinate.sql;
+
+import io.coordinate.api.Attempt;
+import io.coordinate.api.AttemptRequest;
+import io.coordinate.api.NewWorkUnit;
+import io.coordinate.api.WorkSpecMeta;
+import io.coordinate.api.WorkUnitKey;
+import io.coordinate.api.data.DataValues;
+import io.coordinate.api.scheduling.Scheduler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Where a request for work is decided on SQL. One transaction: expire what ran out, read every spec's
+ * meta with its pending count and whether it has an available unit, let the {@link Scheduler}
+ * choose, then claim the first available units of that spec with {@code FOR UPDATE SKIP LOCKED} so
+ * that concurrent requests (from this daemon or others on the same database) take different units
+ * without waiting for each other.
+ *
+ * <p>Specs with {@code max_running} (and continuous specs) are different: their limit is about the
+ * whole spec, so such a lease first locks the spec's row and recounts its pending units under that
+ * lock. Leases of one such spec therefore run one at a time across all daemons, and the limit holds
+ * against the real state, never a stale count; leases of other specs are unaffected.
+ */
+final class Leasing {
+  private Leasing() {}
+
+  /** Rounds of choosing before giving up when every chosen spec was emptied by other workers. */
+  private static final int MAX_ROUNDS = 16;
+
+  private static final String TOO_MANY_RETRIES = "too many retries";
+
+  private record Claim(long id, byte[] key, byte[] data, int attemptCount) {}
+
+  static List<Attempt> lease(
+      Handle h, SqlStore store, SqlNamespace ns, SqlWorker worker, AttemptRequest request, long now) {
+    SqlStore.sweep(h, now);
+    long expiration = now + SqlStore.micros(request.lifetime());
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      Map<String, SpecRow> specs = new HashMap<>();
+      List<Scheduler.Candidate> candidates = new ArrayList<>();
+      h.createQuery(
+              "SELECT "
+                  + SpecRow.COLUMNS
+                  + ", (SELECT COUNT(*) FROM work_unit u WHERE u.spec_id = s.id AND u.status = 2)"
+                  + " AS pending, CASE WHEN EXISTS (SELECT 1 FROM work_unit u"
+                  + " WHERE u.spec_id = s.id AND u.status = 1"
+                  + " AND (u.not_before_us IS NULL OR u.not_before_us <= :now))"
+                  + " THEN 1 ELSE 0 END AS has_available"
+                  + " FROM work_spec s WHERE s.namespace_id = :ns")
+          .bind("ns", ns.id())
+          .bind("now", now)
+          .map(
+              (rs, ctx) -> {
+                SpecRow row = SpecRow.map(rs);
+                specs.put(row.name(), row);
+                candidates.add(
+                    new Scheduler.Candidate(
+                        row.name(),
+                        row.meta()
+                            .withCounts(
+                                new WorkSpecMeta.Counts(
+                                    rs.getInt("has_available"), rs.getLong("pending")))));
+                return null;
+              })
+          .list();
+      Optional<String> chosen =
+          Scheduler.choose(
+              candidates, request, SqlStore.instant(now), ThreadLocalRandom.current());
+      if (chosen.isEmpty()) {
+        return List.of();
+      }
+      SpecRow spec = specs.get(chosen.get());
+      WorkSpecMeta meta =
+          candidates.stream()
+              .filter(c -> c.name().equals(spec.name()))
+              .findFirst()
+              .orElseThrow()
+              .meta();
+      boolean wholeSpecRule = meta.maxRunning() > 0 || meta.continuous();
+      if (wholeSpecRule) {
+        Optional<WorkSpecMeta> locked = lockAndCount(h, spec.id(), now);
+        if (locked.isEmpty() || !locked.get().canDoWork(SqlStore.instant(now))) {
+          continue; // deleted, or filled up by another daemon meanwhile: choose again
+        }
+        meta = locked.get();
+      }
+      SqlWorkSpec specHandle = new SqlWorkSpec(ns, spec.id(), spec.name());
+      List<Attempt> leased = new ArrayList<>();
+      int n = Scheduler.batchSize(request, meta);
+      while (leased.size() < n) {
+        List<Claim> claims = claim(h, store.dialect, spec.id(), n - leased.size(), now);
+        if (claims.isEmpty()) {
+          if (leased.isEmpty() && wholeSpecRule && meta.canStartContinuous(SqlStore.instant(now))) {
+            claims = List.of(continuousUnit(h, store, spec, meta, now));
+          } else {
+            break;
+          }
+        }
+        for (Claim c : claims) {
+          if (meta.maxRetries() > 0 && c.attemptCount() + 1 > meta.maxRetries()) {
+            failForRetries(h, c, worker.id(), now);
+            continue;
+          }
+          long attemptId = insertAttempt(h, c.id(), worker.id(), now, expiration);
+          if (attemptId < 0) {
+            continue;
+          }
+          SqlWorkUnit unit = new SqlWorkUnit(specHandle, c.id(), WorkUnitKey.of(c.key()));
+          leased.add(new SqlAttempt(unit, worker, attemptId));
+        }
+      }
+      if (!leased.isEmpty()) {
+        return leased;
+      }
+    }
+    return List.of();
+  }
+
+  /** Locks a spec's row and reads its meta with exact counts; empty if the spec is gone. */
+  private static Optional<WorkSpecMeta> lockAndCount(Handle h, long specId, long now) {
+    Optional<SpecRow> row =
+        h.createQuery("SELECT " + SpecRow.COLUMNS + " FROM work_spec WHERE id = :id FOR UPDATE")
+            .bind("id", specId)
+            .map((rs, ctx) -> SpecRow.map(rs))
+            .findOne();
+    if (row.isEmpty()) {
+      return Optional.empty();
+    }
+    long pending =
+        h.createQuery("SELECT COUNT(*) FROM work_unit WHERE spec_id = :spec AND status = 2")
+            .bind("spec", specId)
+            .mapTo(Long.class)
+            .one();
+    long available =
+        h.createQuery(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM work_unit WHERE spec_id = :spec AND status = 1"
+                    + " AND (not_before_us IS NULL OR not_before_us <= :now)"
+                    + " FETCH FIRST 1 ROWS ONLY) t")
+            .bind("spec", specId)
+            .bind("now", now)
+            .mapTo(Long.class)
+            .one();
+    return Optional.of(row.get().meta().withCounts(new WorkSpecMeta.Counts(available, pending)));
+  }
+
+  /** Locks up to {@code n} available units in lease order, skipping those others hold. */
+  private static List<Claim> claim(Handle h, Dialect dialect, long specId, int n, long now) {
+    return h.createQuery(
+            "SELECT id, unit_key, data, attempt_count FROM work_unit"
+                + " WHERE spec_id = :spec AND status = 1"
+                + " AND (not_before_us IS NULL OR not_before_us <= :now)"
+                // The leading equality columns let H2 read the lease index in order, too.
+                + " ORDER BY spec_id, status, priority DESC, unit_key FETCH FIRST " + n
+                + " ROWS ONLY " + dialect.claimLock())
+        .bind("spec", specId)
+        .bind("now", now)
+        .map((rs, ctx) -> new Claim(rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.getInt(4)))
+        .list();
+  }
+
+  /** Creates (or reuses) the unit named for now and moves the spec's next-continuous time. */
+  private static Claim continuousUnit(
+      Handle h, SqlStore store, SpecRow spec, WorkSpecMeta meta, long now) {
+    WorkUnitKey key = WorkUnitKey.of(Scheduler.continuousUnitName(SqlStore.instant(now)));
+    SqlWorkSpec.upsert(h, store.dialect, spec.id(), List.of(NewWorkUnit.of(key, Map.of())));
+    h.createUpdate("UPDATE work_spec SET next_continuous_us = :next WHERE id = :id")
+        .bind("id", spec.id())
+        .bind("next", now + SqlStore.micros(meta.interval()))
+        .execute();
+    return h.createQuery(
+            "SELECT id, unit_key, data, attempt_count FROM work_unit"
+                + " WHERE spec_id = :spec AND unit_key = :key FOR UPDATE")
+        .bind("spec", spec.id())
+        .bind("key", key.toByteArray())
+        .map((rs, ctx) -> new Claim(rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.getInt(4)))
+        .one();
+  }
+
+  /**
+   * A pending attempt at a claimed unit, which becomes its active attempt; -1 if the unit is no
+   * longer available (H2 claims without row locks, so a concurrent delete or forced attempt can get
+   * there first; the conditional update notices and the attempt is withdrawn).
+   */
+  private static long insertAttempt(Handle h, long unitId, long workerId, long now, long expiration) {
+    long attemptId = insertAttemptRow(h, unitId, workerId, now, expiration);
+    int claimed =
+        h.createUpdate(
+                "UPDATE work_unit SET status = 2, active_attempt_id = :attempt,"
+                    + " attempt_count = attempt_count + 1 WHERE id = :id AND status = 1")
+            .bind("id", unitId)
+            .bind("attempt", attemptId)
+            .execute();
+    if (claimed == 0) {
+      h.createUpdate("DELETE FROM attempt WHERE id = :id").bind("id", attemptId).execute();
+      return -1;
+    }
+    return attemptId;
+  }
+
+  private static long insertAttemptRow(Handle h, long unitId, long workerId, long now, long expiration) {
+    return h.createUpdate(
+            "INSERT INTO attempt (unit_id, worker_id, status, start_us, expiration_us)"
+                + " VALUES (:unit, :worker, 1, :now, :exp)")
+        .bind("unit", unitId)
+        .bind("worker", workerId)
+        .bind("now", now)
+        .bind("exp", expiration)
+        .executeAndReturnGeneratedKeys("id")
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** Records the attempt a unit over its max_retries gets: failed at once, never handed out. */
+  private static void failForRetries(Handle h, Claim c, long workerId, long now) {
+    Map<String, Object> data = new LinkedHashMap<>(SqlStore.map(c.data()));
+    data.put("traceback", TOO_MANY_RETRIES);
+    long attemptId =
+        h.createUpdate(
+                "INSERT INTO attempt (unit_id, worker_id, status, data, start_us, end_us,"
+                    + " expiration_us) VALUES (:unit, :worker, 4, :data, :now, :now, :now)")
+            .bind("unit", c.id())
+            .bind("worker", workerId)
+            .bind("data", SqlStore.cbor(DataValues.copyOf(data)))
+            .bind("now", now)
+            .executeAndReturnGeneratedKeys("id")
+            .mapTo(Long.class)
+            .one();
+    int claimed =
+        h.createUpdate(
+                "UPDATE work_unit SET status = 4, active_attempt_id = :attempt,"
+                    + " attempt_count = attempt_count + 1 WHERE id = :id AND status = 1")
+            .bind("id", c.id())
+            .bind("attempt", attemptId)
+            .execute();
+    if (claimed == 0) {
+      h.createUpdate("DELETE FROM attempt WHERE id = :id").bind("id", attemptId).execute();
+    }
+  }
+
+  /**
+   * A pending attempt at a unit whatever its state ({@code Worker.makeAttempt}); a pending
+   * predecessor loses its lease. The unit row must be locked.
+   */
+  static long newAttempt(Handle h, UnitRow unit, long workerId, long now, long expiration) {
+    if (unit.activeAttemptId() != null) {
+      h.createUpdate("UPDATE attempt SET status = 2, end_us = :now WHERE id = :id AND status = 1")
+          .bind("id", unit.activeAttemptId())
+          .bind("now", now)
+          .execute();
+    }
+    long attemptId = insertAttemptRow(h, unit.id(), workerId, now, expiration);
+    h.createUpdate(
+            "UPDATE work_unit SET status = 2, active_attempt_id = :attempt,"
+                + " attempt_count = attempt_count + 1 WHERE id = :id")
+        .bind("id", unit.id())
+        .bind("attempt", attemptId)
+        .execute();
+    return attemptId;
+  }
+}

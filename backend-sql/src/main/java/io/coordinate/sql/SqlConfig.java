@@ -1,0 +1,128 @@
+package io.coordinate.sql;
+
+import io.coordinate.api.InvalidRequestException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach the database. Immutable; build one with {@link #of(String)} and the {@code with…}
+ * methods.
+ *
+ * @param jdbcUrl a {@code jdbc:h2:…} or {@code jdbc:postgresql:…} URL
+ * @param user database user ({@code null}: from the URL or the driver's default)
+ * @param password database password ({@code null}: none)
+ * @param poolSize most connections the pool opens
+ * @param schema the schema holding the tables ({@code null}: the database's default); two sets of
+ *     tables can share one database under different schemas
+ * @param connectionTimeout how long a call waits for a connection before it fails with {@link
+ *     io.coordinate.api.BackendUnavailableException}
+ * @param clock where the backend takes its time from
+ */
+public record SqlConfig(
+    String jdbcUrl,
+    String user,
+    String password,
+    int poolSize,
+    String schema,
+    Duration connectionTimeout,
+    Clock clock) {
+
+  /** Default pool size: enough for a daemon serving hundreds of workers on a few cores. */
+  public static final int DEFAULT_POOL_SIZE = 16;
+
+  /** Default wait for a connection: long enough for a busy pool, short enough to fail fast. */
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+  public SqlConfig {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Dialect.of(jdbcUrl); // fail early on an unsupported URL
+    if (poolSize < 1) {
+      throw new InvalidRequestException("pool size must be at least 1: " + poolSize);
+    }
+    connectionTimeout = connectionTimeout == null ? DEFAULT_CONNECTION_TIMEOUT : connectionTimeout;
+    clock = clock == null ? Clock.systemUTC() : clock;
+  }
+
+  /**
+   * A configuration from a JDBC URL, a {@code postgres://user:password@host:port/db} or {@code
+   * postgresql://…} URL, or a directory path (an H2 file store in that directory).
+   */
+  public static SqlConfig of(String url) {
+    if (url.startsWith("jdbc:")) {
+      return new SqlConfig(url, null, null, DEFAULT_POOL_SIZE, null, null, null);
+    }
+    if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+      return fromPostgresUri(URI.create(url));
+    }
+    return h2File(Path.of(url));
+  }
+
+  /** An embedded H2 database stored in {@code directory}. */
+  public static SqlConfig h2File(Path directory) {
+    String file = directory.toAbsolutePath().resolve("coordinate").toString();
+    return new SqlConfig("jdbc:h2:file:" + file, null, null, DEFAULT_POOL_SIZE, null, null, null);
+  }
+
+  /** A private in-memory H2 database that lives until the backend is closed. */
+  public static SqlConfig h2Memory(String name) {
+    return new SqlConfig(
+        "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", null, null, DEFAULT_POOL_SIZE, null, null, null);
+  }
+
+  private static SqlConfig fromPostgresUri(URI uri) {
+    String user = null;
+    String password = null;
+    if (uri.getRawUserInfo() != null) {
+      String[] parts = uri.getRawUserInfo().split(":", 2);
+      user = decode(parts[0]);
+      password = parts.length > 1 ? decode(parts[1]) : null;
+    }
+    String host = uri.getHost() == null ? "localhost" : uri.getHost();
+    int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+    String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "" : uri.getPath().substring(1);
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    return new SqlConfig(
+        "jdbc:postgresql://" + host + ":" + port + "/" + db + query,
+        user, password, DEFAULT_POOL_SIZE, null, null, null);
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  public SqlConfig withUser(String v) {
+    return new SqlConfig(jdbcUrl, v, password, poolSize, schema, connectionTimeout, clock);
+  }
+
+  public SqlConfig withPassword(String v) {
+    return new SqlConfig(jdbcUrl, user, v, poolSize, schema, connectionTimeout, clock);
+  }
+
+  public SqlConfig withPoolSize(int v) {
+    return new SqlConfig(jdbcUrl, user, password, v, schema, connectionTimeout, clock);
+  }
+
+  public SqlConfig withSchema(String v) {
+    return new SqlConfig(jdbcUrl, user, password, poolSize, v, connectionTimeout, clock);
+  }
+
+  public SqlConfig withConnectionTimeout(Duration v) {
+    return new SqlConfig(jdbcUrl, user, password, poolSize, schema, v, clock);
+  }
+
+  public SqlConfig withClock(Clock v) {
+    return new SqlConfig(jdbcUrl, user, password, poolSize, schema, connectionTimeout, v);
+  }
+
+  /** The database named for people: the URL without credentials or options. */
+  String describe() {
+    String url = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl;
+    int options = url.indexOf(url.startsWith("h2:") ? ';' : '?');
+    return options < 0 ? url : url.substring(0, options);
+  }
+}

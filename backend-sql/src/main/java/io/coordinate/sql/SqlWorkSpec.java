@@ -1,0 +1,376 @@
+package io.coordinate.sql;
+
+import io.coordinate.api.GoneException;
+import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.InvalidWorkSpecException;
+import io.coordinate.api.Namespace;
+import io.coordinate.api.NewWorkUnit;
+import io.coordinate.api.NoSuchWorkUnitException;
+import io.coordinate.api.WorkSpec;
+import io.coordinate.api.WorkSpecDefinition;
+import io.coordinate.api.WorkSpecMeta;
+import io.coordinate.api.WorkUnit;
+import io.coordinate.api.WorkUnitCounts;
+import io.coordinate.api.WorkUnitKey;
+import io.coordinate.api.WorkUnitMeta;
+import io.coordinate.api.WorkUnitQuery;
+import io.coordinate.api.WorkUnitStatus;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+final class SqlWorkSpec implements WorkSpec {
+  private final SqlNamespace namespace;
+  private final SqlStore store;
+  private final long id;
+  private final String name;
+
+  SqlWorkSpec(SqlNamespace namespace, long id, String name) {
+    this.namespace = namespace;
+    this.store = namespace.store();
+    this.id = id;
+    this.name = name;
+  }
+
+  long id() {
+    return id;
+  }
+
+  SqlNamespace sqlNamespace() {
+    return namespace;
+  }
+
+  @Override
+  public Namespace namespace() {
+    return namespace;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** This spec's row, locked if {@code forUpdate}; {@link GoneException} once destroyed. */
+  SpecRow row(Handle h, boolean forUpdate) {
+    return h.createQuery(
+            "SELECT " + SpecRow.COLUMNS + " FROM work_spec WHERE id = :id"
+                + (forUpdate ? " FOR UPDATE" : ""))
+        .bind("id", id)
+        .map((rs, ctx) -> SpecRow.map(rs))
+        .findOne()
+        .orElseThrow(() -> new GoneException("work spec " + name));
+  }
+
+  void requireLive(Handle h) {
+    row(h, false);
+  }
+
+  @Override
+  public WorkSpecDefinition definition() {
+    byte[] cbor =
+        store.tx(
+            (h, now) ->
+                h.createQuery("SELECT definition FROM work_spec WHERE id = :id")
+                    .bind("id", id)
+                    .mapTo(byte[].class)
+                    .findOne()
+                    .orElseThrow(() -> new GoneException("work spec " + name)));
+    return WorkSpecDefinition.parse(SqlStore.map(cbor));
+  }
+
+  @Override
+  public void setDefinition(Map<String, ?> definition) {
+    WorkSpecDefinition parsed = WorkSpecDefinition.parse(definition);
+    if (!parsed.name().equals(name)) {
+      throw new InvalidWorkSpecException("cannot rename work spec " + name + " to " + parsed.name());
+    }
+    store.txRun(
+        (h, now) -> {
+          row(h, true);
+          SqlNamespace.writeDefinition(h, id, parsed);
+        });
+  }
+
+  @Override
+  public WorkSpecMeta meta(boolean withCounts) {
+    return store.tx(
+        (h, now) -> {
+          WorkSpecMeta meta = row(h, false).meta();
+          if (!withCounts) {
+            return meta;
+          }
+          SqlStore.sweep(h, now);
+          Map<WorkUnitStatus, Long> counts = counts(h, now);
+          return meta.withCounts(
+              new WorkSpecMeta.Counts(
+                  counts.getOrDefault(WorkUnitStatus.AVAILABLE, 0L),
+                  counts.getOrDefault(WorkUnitStatus.PENDING, 0L)));
+        });
+  }
+
+  @Override
+  public void setMeta(WorkSpecMeta requested) {
+    if (requested == null) {
+      throw new InvalidRequestException("meta must not be null");
+    }
+    store.txRun(
+        (h, now) -> {
+          WorkSpecMeta m = row(h, true).meta().applyChange(requested);
+          h.createUpdate(
+                  "UPDATE work_spec SET priority = :priority, weight = :weight, paused = :paused,"
+                      + " continuous = :continuous, interval_us = :interval,"
+                      + " next_continuous_us = :nextContinuous, max_running = :maxRunning,"
+                      + " max_getwork = :maxGetwork, max_retries = :maxRetries WHERE id = :id")
+              .bind("id", id)
+              .bind("priority", m.priority())
+              .bind("weight", m.weight())
+              .bind("paused", m.paused())
+              .bind("continuous", m.continuous())
+              .bind("interval", SpecRow.intervalMicros(m))
+              .bind("nextContinuous", SqlStore.micros(m.nextContinuous()))
+              .bind("maxRunning", m.maxRunning())
+              .bind("maxGetwork", m.maxAttemptsReturned())
+              .bind("maxRetries", m.maxRetries())
+              .execute();
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Adding units
+  // ---------------------------------------------------------------------------------------
+
+  @Override
+  public WorkUnit addWorkUnit(WorkUnitKey key, Map<String, ?> data, WorkUnitMeta meta) {
+    NewWorkUnit unit = NewWorkUnit.of(key, data, meta);
+    long unitId =
+        store.tx(
+            (h, now) -> {
+              requireLive(h);
+              upsert(h, store.dialect, id, List.of(unit));
+              return unitId(h, key);
+            });
+    return new SqlWorkUnit(this, unitId, key);
+  }
+
+  @Override
+  public void addWorkUnits(List<NewWorkUnit> units) {
+    List<NewWorkUnit> copy = NewWorkUnit.copyOfBatch(units);
+    store.txRun(
+        (h, now) -> {
+          requireLive(h);
+          upsert(h, store.dialect, id, copy);
+        });
+  }
+
+  /** Adds or replaces units in one batch (callers hold the transaction, so it is all or nothing). */
+  static void upsert(Handle h, Dialect dialect, long specId, List<NewWorkUnit> units) {
+    if (units.isEmpty()) {
+      return;
+    }
+    if (dialect.upsertUnit() != null) {
+      bindUnits(h.prepareBatch(dialect.upsertUnit()), specId, units).execute();
+      return;
+    }
+    int[] updated =
+        bindUnits(
+                h.prepareBatch(
+                    "UPDATE work_unit SET data = :data, priority = :priority,"
+                        + " not_before_us = :notBefore,"
+                        + " active_attempt_id ="
+                        + " CASE WHEN status IN (3, 4) THEN NULL ELSE active_attempt_id END,"
+                        + " status = CASE WHEN status IN (3, 4) THEN 1 ELSE status END"
+                        + " WHERE spec_id = :spec AND unit_key = :key"),
+                specId,
+                units)
+            .execute();
+    Map<WorkUnitKey, NewWorkUnit> missing = new LinkedHashMap<>();
+    for (int i = 0; i < units.size(); i++) {
+      if (updated[i] == 0) {
+        missing.put(units.get(i).key(), units.get(i)); // a key given twice: the last one wins
+      }
+    }
+    if (!missing.isEmpty()) {
+      bindUnits(
+              h.prepareBatch(
+                  "INSERT INTO work_unit (spec_id, unit_key, data, priority, not_before_us, status)"
+                      + " VALUES (:spec, :key, :data, :priority, :notBefore, 1)"),
+              specId,
+              List.copyOf(missing.values()))
+          .execute();
+    }
+  }
+
+  private static PreparedBatch bindUnits(PreparedBatch batch, long specId, List<NewWorkUnit> units) {
+    for (NewWorkUnit u : units) {
+      batch
+          .bind("spec", specId)
+          .bind("key", u.key().toByteArray())
+          .bind("data", SqlStore.cbor(u.data()))
+          .bind("priority", u.meta().priority())
+          .bind(
+              "notBefore",
+              u.meta().notBefore() == null ? null : SqlStore.micros(u.meta().notBefore()))
+          .add();
+    }
+    return batch;
+  }
+
+  private long unitId(Handle h, WorkUnitKey key) {
+    return h.createQuery("SELECT id FROM work_unit WHERE spec_id = :spec AND unit_key = :key")
+        .bind("spec", id)
+        .bind("key", key.toByteArray())
+        .mapTo(Long.class)
+        .findOne()
+        .orElseThrow(() -> new NoSuchWorkUnitException(name, key));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Reading and changing units
+  // ---------------------------------------------------------------------------------------
+
+  @Override
+  public WorkUnit workUnit(WorkUnitKey key) {
+    if (key == null) {
+      throw new InvalidRequestException("work unit key must not be null");
+    }
+    long unitId =
+        store.tx(
+            (h, now) -> {
+              requireLive(h);
+              return unitId(h, key);
+            });
+    return new SqlWorkUnit(this, unitId, key);
+  }
+
+  @Override
+  public List<WorkUnit> workUnits(WorkUnitQuery query) {
+    UnitQuerySql q = new UnitQuerySql(query);
+    return store.tx(
+        (h, now) -> {
+          requireLive(h);
+          if (!query.statuses().isEmpty()) {
+            SqlStore.sweep(h, now);
+          }
+          return q.bind(
+                  h.createQuery("SELECT id, unit_key FROM work_unit WHERE " + q.where() + q.orderAndLimit()),
+                  id,
+                  now)
+              .map(
+                  (rs, ctx) ->
+                      (WorkUnit)
+                          new SqlWorkUnit(this, rs.getLong("id"), WorkUnitKey.of(rs.getBytes("unit_key"))))
+              .list();
+        });
+  }
+
+  @Override
+  public WorkUnitCounts countWorkUnitStatus() {
+    return new WorkUnitCounts(
+        store.tx(
+            (h, now) -> {
+              requireLive(h);
+              SqlStore.sweep(h, now);
+              return counts(h, now);
+            }));
+  }
+
+  private Map<WorkUnitStatus, Long> counts(Handle h, long now) {
+    Map<WorkUnitStatus, Long> counts = new EnumMap<>(WorkUnitStatus.class);
+    h.createQuery(
+            "SELECT code, delayed, COUNT(*) FROM (SELECT status AS code,"
+                + " CASE WHEN status = 1 AND not_before_us > :now THEN 1 ELSE 0 END AS delayed"
+                + " FROM work_unit WHERE spec_id = :spec) t GROUP BY code, delayed")
+        .bind("now", now)
+        .bind("spec", id)
+        .map(
+            (rs, ctx) -> {
+              int code = rs.getInt(1);
+              WorkUnitStatus status =
+                  rs.getInt(2) == 1
+                      ? WorkUnitStatus.DELAYED
+                      : Codes.unitStatus(code, null, null, now);
+              counts.merge(status, rs.getLong(3), Long::sum);
+              return null;
+            })
+        .list();
+    return counts;
+  }
+
+  @Override
+  public int setWorkUnitPriorities(WorkUnitQuery query, double priority) {
+    return changePriorities(query, "priority = :value", priority);
+  }
+
+  @Override
+  public int adjustWorkUnitPriorities(WorkUnitQuery query, double adjustment) {
+    return changePriorities(query, "priority = priority + :value", adjustment);
+  }
+
+  private int changePriorities(WorkUnitQuery query, String assignment, double value) {
+    if (Double.isNaN(value)) {
+      throw new InvalidRequestException("priority must be a number, not NaN");
+    }
+    return forSelected(
+        query,
+        (h, where, binder) ->
+            binder.apply(h.createUpdate("UPDATE work_unit SET " + assignment + " WHERE " + where))
+                .bind("value", value)
+                .execute());
+  }
+
+  @Override
+  public int deleteWorkUnits(WorkUnitQuery query) {
+    return forSelected(
+        query,
+        (h, where, binder) ->
+            binder.apply(h.createUpdate("DELETE FROM work_unit WHERE " + where)).execute());
+  }
+
+  private interface SelectedAction {
+    int apply(Handle h, String where, java.util.function.UnaryOperator<org.jdbi.v3.core.statement.Update> binder);
+  }
+
+  /**
+   * Runs an UPDATE or DELETE over the units a query selects. With a limit the ids are selected
+   * first (in key order), since neither database limits an UPDATE portably.
+   */
+  private int forSelected(WorkUnitQuery query, SelectedAction action) {
+    UnitQuerySql q = new UnitQuerySql(query);
+    return store.tx(
+        (h, now) -> {
+          requireLive(h);
+          if (!query.statuses().isEmpty()) {
+            SqlStore.sweep(h, now);
+          }
+          if (!q.hasLimit()) {
+            return action.apply(h, q.where(), u -> q.bind(u, id, now));
+          }
+          List<Long> ids =
+              q.bind(h.createQuery("SELECT id FROM work_unit WHERE " + q.where() + q.orderAndLimit()), id, now)
+                  .mapTo(Long.class)
+                  .list();
+          if (ids.isEmpty()) {
+            return 0;
+          }
+          return action.apply(h, "id IN (<ids>)", u -> u.bindList("ids", ids));
+        });
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SqlWorkSpec other && other.id == id && other.store == store;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id);
+  }
+
+  @Override
+  public String toString() {
+    return "WorkSpec[" + name + "]";
+  }
+}
