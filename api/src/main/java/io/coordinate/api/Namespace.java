@@ -2,6 +2,7 @@ package io.coordinate.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An isolated set of work specs and workers. A handle stays valid until the namespace is destroyed;
@@ -45,4 +46,12 @@ public interface Namespace {
 
   /** All workers, active or not, sorted by name. */
   List<Worker> workers();
+
+  /**
+   * The worker with this name if it exists; unlike {@link #worker(String)} this never creates one.
+   * The default looks through {@link #workers()}; backends answer it directly.
+   */
+  default Optional<Worker> findWorker(String name) {
+    return workers().stream().filter(w -> w.name().equals(name)).findFirst();
+  }
 }

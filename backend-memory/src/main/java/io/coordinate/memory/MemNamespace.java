@@ -5,6 +5,7 @@ import io.coordinate.api.WorkSpec;
 import io.coordinate.api.Worker;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 final class MemNamespace implements Namespace {
   private final NamespaceStore store;
@@ -51,6 +52,11 @@ final class MemNamespace implements Namespace {
   @Override
   public List<Worker> workers() {
     return store.workers().stream().<Worker>map(store::wrap).toList();
+  }
+
+  @Override
+  public Optional<Worker> findWorker(String name) {
+    return store.findWorker(name).map(store::wrap);
   }
 
   @Override

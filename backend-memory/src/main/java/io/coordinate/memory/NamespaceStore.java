@@ -739,6 +739,10 @@ final class NamespaceStore {
                 n -> new WorkerState(n, now, now.plus(AttemptRequest.DEFAULT_LIFETIME))));
   }
 
+  Optional<WorkerState> findWorker(String workerName) {
+    return call(() -> Optional.ofNullable(workers.get(workerName)));
+  }
+
   List<WorkerState> workers() {
     return call(() -> List.copyOf(workers.values()));
   }

@@ -1,0 +1,165 @@
+package io.coordinate.daemon;
+
+import io.coordinate.api.Coordinate;
+import io.coordinate.api.data.DataValues;
+import io.coordinate.memory.MemoryCoordinate;
+import io.coordinate.rpc.CborRpcServer;
+import io.coordinate.sql.SqlCoordinate;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code coordinated} daemon: opens a backend and serves it over CBOR-RPC until stopped. */
+@Command(
+    name = "coordinated",
+    mixinStandardHelpOptions = true,
+    version = "coordinated 0.1.0",
+    description = {
+      "Serves a Coordinate job queue to Python coordinate workers over CBOR-RPC.",
+      "Stops gracefully on SIGTERM or Ctrl-C: new connections are refused, requests in flight are"
+          + " answered, and the store is closed cleanly."
+    },
+    sortOptions = false)
+public final class Coordinated implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(Coordinated.class);
+
+  /** Where the embedded store lives when no backend is named. */
+  public static final String DEFAULT_BACKEND = "./coordinate-data";
+
+  @Option(
+      names = "--backend",
+      paramLabel = "STORE",
+      description = {
+        "memory, a directory for an embedded H2 store, a jdbc: URL, or",
+        "postgres://user:password@host:port/db (default: ${DEFAULT-VALUE})"
+      },
+      defaultValue = DEFAULT_BACKEND)
+  String backend;
+
+  @Option(
+      names = "--cborrpc",
+      paramLabel = "HOST:PORT",
+      description = "where the CBOR-RPC server listens (default: ${DEFAULT-VALUE})",
+      defaultValue = "127.0.0.1:" + CborRpcServer.DEFAULT_PORT)
+  String cborrpc;
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NAME",
+      description = "the namespace the CBOR-RPC server serves (default: the empty name)",
+      defaultValue = "")
+  String namespace;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "a YAML file; its contents are what get_config returns to clients")
+  Path config;
+
+  @Option(
+      names = "--max-frame-bytes",
+      paramLabel = "N",
+      description = "largest request a client may send (default: ${DEFAULT-VALUE})",
+      defaultValue = "" + CborRpcServer.DEFAULT_MAX_FRAME_BYTES)
+  int maxFrameBytes;
+
+  @Option(
+      names = "--stop-deadline",
+      paramLabel = "SECONDS",
+      description = "how long a graceful stop waits for requests in flight (default: ${DEFAULT-VALUE})",
+      defaultValue = "10")
+  long stopDeadlineSeconds;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Coordinated()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> globalConfig = Config.load(config);
+    InetSocketAddress address = Addresses.parse(cborrpc, CborRpcServer.DEFAULT_PORT);
+    Coordinate coordinate = openBackend(backend);
+    CborRpcServer server;
+    try {
+      server =
+          CborRpcServer.start(
+              coordinate,
+              CborRpcServer.Settings.defaults()
+                  .withAddress(address)
+                  .withNamespace(namespace)
+                  .withMaxFrameBytes(maxFrameBytes)
+                  .withGlobalConfig(globalConfig));
+    } catch (RuntimeException e) {
+      coordinate.close();
+      throw e;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping: finishing requests in flight");
+                  server.stop(Duration.ofSeconds(stopDeadlineSeconds));
+                  coordinate.close();
+                  log.info("stopped");
+                  stopped.countDown();
+                },
+                "coordinated-shutdown"));
+    server.awaitStop();
+    stopped.await();
+    return 0;
+  }
+
+  /** The backend a {@code --backend} value names. */
+  static Coordinate openBackend(String spec) throws IOException {
+    if (spec.equals("memory")) {
+      log.info("backend: in memory (nothing is kept after the daemon stops)");
+      return MemoryCoordinate.create();
+    }
+    if (!spec.startsWith("jdbc:") && !spec.startsWith("postgres://") && !spec.startsWith("postgresql://")) {
+      Files.createDirectories(Path.of(spec));
+      log.info("backend: embedded H2 store in {}", Path.of(spec).toAbsolutePath());
+    } else {
+      log.info("backend: {}", spec.replaceAll("//([^:@/]+):[^@/]*@", "//$1:***@"));
+    }
+    return SqlCoordinate.open(spec);
+  }
+
+  /** Reads the YAML configuration file into a data map ({@code get_config}'s answer). */
+  static final class Config {
+    private Config() {}
+
+    static Map<String, Object> load(Path file) throws IOException {
+      if (file == null) {
+        return Map.of();
+      }
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper(
+          new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+      Object tree = mapper.readValue(file.toFile(), Object.class);
+      if (tree == null) {
+        return Map.of();
+      }
+      if (!(tree instanceof Map<?, ?> map)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(new Coordinated()), "--config " + file + ": the file must hold a YAML mapping");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> config = DataValues.copyOf((Map<String, ?>) map);
+      return config;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.coordinate.rpc;
+
+import io.coordinate.api.Coordinate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CBOR-RPC job server that Python {@code coordinate} workers and tools talk to. One virtual
+ * thread per connection; each serves the one namespace the settings name.
+ *
+ * <pre>{@code
+ * try (CborRpcServer server = CborRpcServer.start(coordinate, CborRpcServer.Settings.defaults())) {
+ *   server.awaitStop();
+ * }
+ * }</pre>
+ */
+public final class CborRpcServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CborRpcServer.class);
+
+  /** The port Python clients use by default. */
+  public static final int DEFAULT_PORT = 5932;
+
+  /** The largest frame a client may send; a larger one closes its connection. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+  /** How long a graceful stop waits for requests in flight. */
+  public static final Duration DEFAULT_STOP_DEADLINE = Duration.ofSeconds(10);
+
+  /**
+   * What the server listens on and serves.
+   *
+   * @param address where to listen (port 0 picks a free port)
+   * @param namespace the namespace served ("" is the Python default)
+   * @param maxFrameBytes the largest request frame accepted
+   * @param globalConfig what {@code get_config} returns (the daemon's configuration)
+   * @param clock the time {@code now} and lock expiry use
+   */
+  public record Settings(
+      InetSocketAddress address,
+      String namespace,
+      int maxFrameBytes,
+      Map<String, Object> globalConfig,
+      Clock clock) {
+    public Settings {
+      Objects.requireNonNull(address, "address");
+      namespace = namespace == null ? "" : namespace;
+      if (maxFrameBytes < 1024) {
+        throw new IllegalArgumentException("maxFrameBytes must be at least 1024");
+      }
+      globalConfig = globalConfig == null ? Map.of() : globalConfig;
+      clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** Loopback, port 5932, namespace "", 64 MiB frames, empty config, system clock. */
+    public static Settings defaults() {
+      return new Settings(
+          new InetSocketAddress("127.0.0.1", DEFAULT_PORT), "", DEFAULT_MAX_FRAME_BYTES, Map.of(), null);
+    }
+
+    public Settings withAddress(InetSocketAddress v) {
+      return new Settings(v, namespace, maxFrameBytes, globalConfig, clock);
+    }
+
+    public Settings withNamespace(String v) {
+      return new Settings(address, v, maxFrameBytes, globalConfig, clock);
+    }
+
+    public Settings withMaxFrameBytes(int v) {
+      return new Settings(address, namespace, v, globalConfig, clock);
+    }
+
+    public Settings withGlobalConfig(Map<String, Object> v) {
+      return new Settings(address, namespace, maxFrameBytes, v, clock);
+    }
+
+    public Settings withClock(Clock v) {
+      return new Settings(address, namespace, maxFrameBytes, globalConfig, v);
+    }
+  }
+
+  private final Settings settings;
+  private final ServerSocket serverSocket;
+  private final JobServer jobServer;
+  private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Thread acceptor;
+  private volatile boolean stopping;
+
+  private CborRpcServer(Coordinate coordinate, Settings settings) throws IOException {
+    this.settings = settings;
+    this.jobServer = new JobServer(coordinate, settings);
+    this.serverSocket = new ServerSocket();
+    serverSocket.setReuseAddress(true);
+    serverSocket.bind(settings.address(), 1024);
+    this.acceptor = Thread.ofVirtual().name("cborrpc-accept").start(this::acceptLoop);
+    log.info("CBOR-RPC server listening on {} (namespace \"{}\")", address(), settings.namespace());
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @throws UncheckedIOException if the address cannot be bound
+   */
+  public static CborRpcServer start(Coordinate coordinate, Settings settings) {
+    try {
+      return new CborRpcServer(coordinate, settings);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + settings.address() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The address actually bound (with the real port when the settings asked for port 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+  }
+
+  /** How many clients are connected now. */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  private void acceptLoop() {
+    while (!stopping) {
+      Socket socket;
+      try {
+        socket = serverSocket.accept();
+      } catch (IOException e) {
+        if (!stopping) {
+          log.error("accepting connections failed; the server stops listening", e);
+        }
+        return;
+      }
+      try {
+        socket.setTcpNoDelay(true);
+      } catch (IOException e) {
+        // not fatal: only latency
+      }
+      RpcConnection connection =
+          new RpcConnection(socket, jobServer, settings.maxFrameBytes(), this);
+      connections.add(connection);
+      if (stopping) {
+        connection.stop();
+      }
+      Thread.ofVirtual().name("cborrpc-" + socket.getRemoteSocketAddress()).start(connection);
+    }
+  }
+
+  void closed(RpcConnection connection) {
+    connections.remove(connection);
+  }
+
+  /**
+   * Stops gracefully: no new connections, idle ones closed, requests in flight answered; returns
+   * when every connection has closed or the deadline passed (then the rest are cut).
+   */
+  public void stop(Duration deadline) {
+    stopping = true;
+    try {
+      serverSocket.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    for (RpcConnection c : connections) {
+      c.stop();
+    }
+    long end = System.nanoTime() + deadline.toNanos();
+    while (!connections.isEmpty() && System.nanoTime() < end) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (RpcConnection c : connections) {
+      c.closeQuietly();
+    }
+  }
+
+  /** Blocks until the server stops listening. */
+  public void awaitStop() throws InterruptedException {
+    acceptor.join();
+  }
+
+  @Override
+  public void close() {
+    stop(DEFAULT_STOP_DEADLINE);
+  }
+}

@@ -1,0 +1,52 @@
+package io.coordinate.rpc;
+
+import io.coordinate.api.CoordinateException;
+import io.coordinate.api.ErrorKind;
+import io.coordinate.api.NoSuchWorkSpecException;
+import io.coordinate.api.NoSuchWorkUnitException;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The one place where API errors become CBOR-RPC answers. A soft failure is answered in-band, as the
+ * reference server does: {@code [failure value, message]} where the failure value is the method's
+ * (false, null or 0). Only a failing store becomes an error reply: the client cannot do anything
+ * sensible with a half answer then, and raising is what it expects.
+ */
+final class ErrorMapping {
+  private ErrorMapping() {}
+
+  enum Form {
+    IN_BAND,
+    ERROR_REPLY
+  }
+
+  private static final Map<ErrorKind, Form> FORMS = new EnumMap<>(ErrorKind.class);
+
+  static {
+    FORMS.put(ErrorKind.NO_SUCH_WORK_SPEC, Form.IN_BAND);
+    FORMS.put(ErrorKind.NO_SUCH_WORK_UNIT, Form.IN_BAND);
+    FORMS.put(ErrorKind.NO_SUCH_WORKER, Form.IN_BAND);
+    FORMS.put(ErrorKind.GONE, Form.IN_BAND); // deleted by someone else meanwhile: as if missing
+    FORMS.put(ErrorKind.LOST_LEASE, Form.IN_BAND);
+    FORMS.put(ErrorKind.NOT_PENDING, Form.IN_BAND);
+    FORMS.put(ErrorKind.INVALID_WORK_SPEC, Form.IN_BAND);
+    FORMS.put(ErrorKind.INVALID_REQUEST, Form.IN_BAND);
+    FORMS.put(ErrorKind.BACKEND_UNAVAILABLE, Form.ERROR_REPLY);
+  }
+
+  static Form formOf(CoordinateException e) {
+    return FORMS.get(e.kind());
+  }
+
+  /** The in-band message, worded as the reference server words it where clients may show it. */
+  static String message(CoordinateException e) {
+    if (e instanceof NoSuchWorkSpecException n) {
+      return "no such work_spec '" + n.workSpecName() + "'";
+    }
+    if (e instanceof NoSuchWorkUnitException n) {
+      return "no such work unit key='" + n.key() + "'";
+    }
+    return e.getMessage();
+  }
+}

@@ -1,0 +1,125 @@
+package io.coordinate.rpc;
+
+import io.coordinate.api.Coordinate;
+import io.coordinate.api.CoordinateException;
+import io.coordinate.api.GoneException;
+import io.coordinate.api.Namespace;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CBOR-RPC methods: a table from method name to handler, and the rules every handler shares.
+ * The handlers live in one class per area ({@link SpecMethods}, {@link UnitMethods}, {@link
+ * WorkMethods}, {@link WorkerMethods}, {@link LockMethods}); each registers its methods here with
+ * the value its reply carries on a soft failure.
+ *
+ * <p>Most methods answer a pair {@code [value, message]}: message is null on success and explains a
+ * soft failure otherwise (see {@link ErrorMapping}). A few answer a bare value; for them every
+ * failure is an error reply.
+ */
+final class JobServer {
+  /** A method body: gets the checked parameters, returns the value of the reply. */
+  interface Handler {
+    Object call(Params params);
+  }
+
+  /** How a method's reply is shaped. */
+  sealed interface Shape {}
+
+  /** A pair {@code [value, message]}; soft failures answer {@code [failure, message]}. */
+  record Pair(Object failure) implements Shape {}
+
+  /** A bare value; every failure is an error reply. */
+  record Bare() implements Shape {}
+
+  private record Method(String name, int minParams, int maxParams, Shape shape, Handler handler) {}
+
+  private final Map<String, Method> methods = new HashMap<>();
+  private final Coordinate coordinate;
+  private final CborRpcServer.Settings settings;
+  private volatile Namespace namespace;
+
+  JobServer(Coordinate coordinate, CborRpcServer.Settings settings) {
+    this.coordinate = coordinate;
+    this.settings = settings;
+    this.namespace = coordinate.namespace(settings.namespace());
+    new SpecMethods(this).register();
+    new UnitMethods(this).register();
+    new WorkMethods(this).register();
+    new WorkerMethods(this).register();
+    new LockMethods(this, new MemoryLockStore(settings.clock())).register();
+  }
+
+  /** The namespace served. */
+  Namespace namespace() {
+    return namespace;
+  }
+
+  Clock clock() {
+    return settings.clock();
+  }
+
+  Map<String, Object> globalConfig() {
+    return settings.globalConfig();
+  }
+
+  void pair(String name, int minParams, int maxParams, Object failure, Handler handler) {
+    methods.put(name, new Method(name, minParams, maxParams, new Pair(failure), handler));
+  }
+
+  void bare(String name, int minParams, int maxParams, Handler handler) {
+    methods.put(name, new Method(name, minParams, maxParams, new Bare(), handler));
+  }
+
+  /** A successful pair reply. */
+  static List<Object> ok(Object value) {
+    return Arrays.asList(value, null);
+  }
+
+  /** A soft-failure pair reply. */
+  static List<Object> soft(Object value, String message) {
+    return Arrays.asList(value, message);
+  }
+
+  /** Runs a method; throws {@link RpcError} or {@link CoordinateException} for error replies. */
+  Object call(String name, List<?> params) {
+    Method m = methods.get(name);
+    if (m == null) {
+      throw new RpcError("no such method: " + name);
+    }
+    Params p = new Params(name, params).expect(m.minParams(), m.maxParams());
+    try {
+      return shaped(m, p);
+    } catch (GoneException e) {
+      // The namespace was destroyed through another door; serve a fresh one of the same name,
+      // as a Python daemon would after losing its state.
+      namespace = coordinate.namespace(settings.namespace());
+      return shaped(m, p);
+    }
+  }
+
+  private Object shaped(Method m, Params p) {
+    if (m.shape() instanceof Pair pair) {
+      try {
+        return m.handler().call(p);
+      } catch (CoordinateException e) {
+        if (ErrorMapping.formOf(e) == ErrorMapping.Form.IN_BAND) {
+          return soft(pair.failure(), ErrorMapping.message(e));
+        }
+        throw e;
+      }
+    }
+    return m.handler().call(p);
+  }
+
+  /** The names of all methods, sorted (for tests and documentation). */
+  List<String> methodNames() {
+    List<String> names = new ArrayList<>(methods.keySet());
+    names.sort(null);
+    return names;
+  }
+}
