@@ -1,5 +1,7 @@
 package io.coordinate.daemon;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.data.DataValues;
 import io.coordinate.memory.MemoryCoordinate;
@@ -83,7 +85,16 @@ public final class Coordinated implements Callable<Integer> {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Coordinated()).execute(args);
+    int code =
+        new CommandLine(new Coordinated())
+            .setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                  // A clear line for the operator; the stack trace only when debugging.
+                  cmd.getErr().println("coordinated: " + e.getMessage());
+                  log.debug("startup failed", e);
+                  return 1;
+                })
+            .execute(args);
     if (code != 0) {
       System.exit(code);
     }
@@ -91,12 +102,38 @@ public final class Coordinated implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Running running = start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping: finishing requests in flight");
+                  running.stop();
+                  log.info("stopped");
+                  stopped.countDown();
+                },
+                "coordinated-shutdown"));
+    running.server().awaitStop();
+    stopped.await();
+    return 0;
+  }
+
+  /** A started daemon: its store and its server. */
+  public record Running(Coordinate coordinate, CborRpcServer server, Duration stopDeadline) {
+    /** Stops gracefully: the server first (answering requests in flight), then the store. */
+    public void stop() {
+      server.stop(stopDeadline);
+      coordinate.close();
+    }
+  }
+
+  /** Opens the store and starts serving, as the options say; returns once listening. */
+  public Running start() throws IOException {
     Map<String, Object> globalConfig = Config.load(config);
     InetSocketAddress address = Addresses.parse(cborrpc, CborRpcServer.DEFAULT_PORT);
     Coordinate coordinate = openBackend(backend);
-    CborRpcServer server;
     try {
-      server =
+      CborRpcServer server =
           CborRpcServer.start(
               coordinate,
               CborRpcServer.Settings.defaults()
@@ -104,24 +141,11 @@ public final class Coordinated implements Callable<Integer> {
                   .withNamespace(namespace)
                   .withMaxFrameBytes(maxFrameBytes)
                   .withGlobalConfig(globalConfig));
+      return new Running(coordinate, server, Duration.ofSeconds(stopDeadlineSeconds));
     } catch (RuntimeException e) {
       coordinate.close();
       throw e;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("stopping: finishing requests in flight");
-                  server.stop(Duration.ofSeconds(stopDeadlineSeconds));
-                  coordinate.close();
-                  log.info("stopped");
-                  stopped.countDown();
-                },
-                "coordinated-shutdown"));
-    server.awaitStop();
-    stopped.await();
-    return 0;
   }
 
   /** The backend a {@code --backend} value names. */
@@ -147,15 +171,13 @@ public final class Coordinated implements Callable<Integer> {
       if (file == null) {
         return Map.of();
       }
-      var mapper = new com.fasterxml.jackson.databind.ObjectMapper(
-          new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+      var mapper = new ObjectMapper(new YAMLFactory());
       Object tree = mapper.readValue(file.toFile(), Object.class);
       if (tree == null) {
         return Map.of();
       }
       if (!(tree instanceof Map<?, ?> map)) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(new Coordinated()), "--config " + file + ": the file must hold a YAML mapping");
+        throw new IllegalArgumentException("--config " + file + ": the file must hold a YAML mapping");
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> config = DataValues.copyOf((Map<String, ?>) map);

@@ -1,0 +1,203 @@
+package io.coordinate.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coordinate.api.data.ByteString;
+import io.coordinate.api.data.CborCodec;
+import io.coordinate.api.data.Tuple;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The daemon as an operator starts it: options, stores, configuration, and a real SIGTERM. */
+class DaemonTest {
+  @TempDir Path dir;
+
+  private static Coordinated.Running start(String... args) throws IOException {
+    Coordinated daemon = new Coordinated();
+    new CommandLine(daemon).parseArgs(args);
+    return daemon.start();
+  }
+
+  @Test
+  void servesTheConfigurationFileAsGetConfig() throws Exception {
+    Path yaml = dir.resolve("coordinate.yaml");
+    Files.writeString(yaml, "coordinate:\n  addresses: ['127.0.0.1:5932']\nlimit: 7\n");
+    Coordinated.Running running =
+        start("--backend", "memory", "--cborrpc", "127.0.0.1:0", "--config", yaml.toString());
+    try (Rpc rpc = new Rpc(running.server().address())) {
+      List<?> reply = (List<?>) rpc.call("get_config");
+      assertThat(reply.get(1)).isNull();
+      Map<?, ?> config = (Map<?, ?>) reply.get(0);
+      assertThat(config.get("limit")).isEqualTo(7L);
+      assertThat(((Map<?, ?>) config.get("coordinate")).get("addresses"))
+          .isEqualTo(List.of("127.0.0.1:5932"));
+      assertThat((Long) rpc.call("now")).isPositive();
+    } finally {
+      running.stop();
+    }
+  }
+
+  @Test
+  void aConfigFileThatIsNotAMappingIsRefused() throws Exception {
+    Path yaml = dir.resolve("bad.yaml");
+    Files.writeString(yaml, "- just\n- a list\n");
+    assertThatThrownBy(() -> start("--backend", "memory", "--cborrpc", "127.0.0.1:0", "--config", yaml.toString()))
+        .hasMessageContaining("YAML mapping");
+  }
+
+  @Test
+  void theEmbeddedStoreKeepsWorkAcrossRestarts() throws Exception {
+    String store = dir.resolve("data").toString();
+    Coordinated.Running first = start("--backend", store, "--cborrpc", "127.0.0.1:0");
+    try (Rpc rpc = new Rpc(first.server().address())) {
+      assertThat(rpc.call("set_work_spec", Map.of("name", "s"))).isEqualTo(Arrays.asList(true, null));
+      assertThat(rpc.call("add_work_units", "s", List.of(Tuple.of(ByteString.utf8("k1"), Map.of("n", 1L)))))
+          .isEqualTo(Arrays.asList(true, null));
+    } finally {
+      first.stop();
+    }
+    Coordinated.Running second = start("--backend", store, "--cborrpc", "127.0.0.1:0");
+    try (Rpc rpc = new Rpc(second.server().address())) {
+      List<?> reply = (List<?>) rpc.call("get_work_units", "s", Map.of());
+      assertThat(reply.get(0))
+          .isEqualTo(List.of(Tuple.of(ByteString.utf8("k1"), Map.of("n", 1L))));
+    } finally {
+      second.stop();
+    }
+  }
+
+  @Test
+  void namespaceOptionSeparatesQueues() throws Exception {
+    Coordinated.Running running =
+        start("--backend", "memory", "--cborrpc", "127.0.0.1:0", "--namespace", "team-a");
+    try (Rpc rpc = new Rpc(running.server().address())) {
+      rpc.call("set_work_spec", Map.of("name", "s"));
+      assertThat(running.coordinate().namespace("team-a").workSpecNames()).containsExactly("s");
+      assertThat(running.coordinate().namespace("").workSpecNames()).isEmpty();
+    } finally {
+      running.stop();
+    }
+  }
+
+  @Test
+  void anAddressInUseIsAClearError() throws Exception {
+    Coordinated.Running running = start("--backend", "memory", "--cborrpc", "127.0.0.1:0");
+    try {
+      int port = running.server().address().getPort();
+      assertThatThrownBy(() -> start("--backend", "memory", "--cborrpc", "127.0.0.1:" + port))
+          .hasMessageContaining("cannot listen on");
+    } finally {
+      running.stop();
+    }
+  }
+
+  @Test
+  void sigtermStopsGracefullyAndTheStoreReopens() throws Exception {
+    String store = dir.resolve("sigterm-data").toString();
+    Path log = dir.resolve("daemon.log");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Coordinated.class.getName(),
+                "--backend",
+                store,
+                "--cborrpc",
+                "127.0.0.1:0")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(log).contains("listening on") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(Files.readString(log)).contains("listening on");
+      process.destroy(); // SIGTERM
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s").isTrue();
+      assertThat(Files.readString(log)).contains("stopping: finishing requests in flight", "stopped");
+    } finally {
+      process.destroyForcibly();
+    }
+    Coordinated.Running reopened = start("--backend", store, "--cborrpc", "127.0.0.1:0");
+    reopened.stop();
+  }
+
+  /** A minimal CBOR-RPC client: request maps with text keys, one reply at a time. */
+  private static final class Rpc implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    private long id;
+
+    Rpc(InetSocketAddress address) throws IOException {
+      socket = new Socket(address.getAddress(), address.getPort());
+      socket.setSoTimeout(30_000);
+      out = socket.getOutputStream();
+      in = new DataInputStream(socket.getInputStream());
+    }
+
+    Object call(String method, Object... params) throws IOException {
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("id", ++id);
+      request.put("method", method);
+      request.put("params", new ArrayList<>(List.of(params)));
+      byte[] content = CborCodec.encode(request);
+      ByteArrayOutputStream frame = new ByteArrayOutputStream();
+      frame.write(0xd8);
+      frame.write(24);
+      frame.write(0x5a);
+      frame.write(content.length >>> 24);
+      frame.write(content.length >>> 16);
+      frame.write(content.length >>> 8);
+      frame.write(content.length);
+      frame.write(content);
+      out.write(frame.toByteArray());
+      out.flush();
+      return read();
+    }
+
+    private Object read() throws IOException {
+      DataInputStream data = (DataInputStream) in;
+      assertThat(data.readUnsignedByte()).isEqualTo(0xd8);
+      assertThat(data.readUnsignedByte()).isEqualTo(24);
+      int head = data.readUnsignedByte();
+      int info = head & 0x1f;
+      long length =
+          switch (info) {
+            case 24 -> data.readUnsignedByte();
+            case 25 -> data.readUnsignedShort();
+            case 26 -> data.readInt() & 0xffffffffL;
+            default -> info;
+          };
+      byte[] content = data.readNBytes((int) length);
+      Map<String, Object> reply = CborCodec.decodeMap(content);
+      assertThat(reply.get("id")).isEqualTo(id);
+      assertThat(reply).containsKey("result");
+      return reply.get("result");
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
