@@ -34,8 +34,14 @@ public final class CborRpcServer implements AutoCloseable {
   /** The largest frame a client may send; a larger one closes its connection. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
+  /** How long the acceptor waits after a failed accept before it tries again. */
+  private static final Duration ACCEPT_RETRY_PAUSE = Duration.ofMillis(50);
+
   /** How long a graceful stop waits for requests in flight. */
   public static final Duration DEFAULT_STOP_DEADLINE = Duration.ofSeconds(10);
+
+  /** How long a client may take to send the rest of a frame it has begun. */
+  public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * What the server listens on and serves.
@@ -45,13 +51,18 @@ public final class CborRpcServer implements AutoCloseable {
    * @param maxFrameBytes the largest request frame accepted
    * @param globalConfig what {@code get_config} returns (the daemon's configuration)
    * @param clock the time {@code now} and lock expiry use
+   * @param frameTimeout how long a client may take to send the rest of a frame once its first byte
+   *     has arrived; past it, the client gets an error and is disconnected (a client that stalls
+   *     half-way cannot hold its connection forever). Between frames there is no limit: clients
+   *     keep idle connections for long. {@code null}: {@link #DEFAULT_FRAME_TIMEOUT}
    */
   public record Settings(
       InetSocketAddress address,
       String namespace,
       int maxFrameBytes,
       Map<String, Object> globalConfig,
-      Clock clock) {
+      Clock clock,
+      Duration frameTimeout) {
     public Settings {
       Objects.requireNonNull(address, "address");
       namespace = namespace == null ? "" : namespace;
@@ -60,32 +71,45 @@ public final class CborRpcServer implements AutoCloseable {
       }
       globalConfig = globalConfig == null ? Map.of() : globalConfig;
       clock = clock == null ? Clock.systemUTC() : clock;
+      frameTimeout = frameTimeout == null ? DEFAULT_FRAME_TIMEOUT : frameTimeout;
+      if (frameTimeout.toMillis() < 1 || frameTimeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("frameTimeout must be between 1 ms and 24 days");
+      }
     }
 
-    /** Loopback, port 5932, namespace "", 64 MiB frames, empty config, system clock. */
+    /** Loopback, port 5932, namespace "", 64 MiB frames, empty config, system clock, 60 s. */
     public static Settings defaults() {
       return new Settings(
-          new InetSocketAddress("127.0.0.1", DEFAULT_PORT), "", DEFAULT_MAX_FRAME_BYTES, Map.of(), null);
+          new InetSocketAddress("127.0.0.1", DEFAULT_PORT),
+          "",
+          DEFAULT_MAX_FRAME_BYTES,
+          Map.of(),
+          null,
+          null);
     }
 
     public Settings withAddress(InetSocketAddress v) {
-      return new Settings(v, namespace, maxFrameBytes, globalConfig, clock);
+      return new Settings(v, namespace, maxFrameBytes, globalConfig, clock, frameTimeout);
     }
 
     public Settings withNamespace(String v) {
-      return new Settings(address, v, maxFrameBytes, globalConfig, clock);
+      return new Settings(address, v, maxFrameBytes, globalConfig, clock, frameTimeout);
     }
 
     public Settings withMaxFrameBytes(int v) {
-      return new Settings(address, namespace, v, globalConfig, clock);
+      return new Settings(address, namespace, v, globalConfig, clock, frameTimeout);
     }
 
     public Settings withGlobalConfig(Map<String, Object> v) {
-      return new Settings(address, namespace, maxFrameBytes, v, clock);
+      return new Settings(address, namespace, maxFrameBytes, v, clock, frameTimeout);
     }
 
     public Settings withClock(Clock v) {
-      return new Settings(address, namespace, maxFrameBytes, globalConfig, v);
+      return new Settings(address, namespace, maxFrameBytes, globalConfig, v, frameTimeout);
+    }
+
+    public Settings withFrameTimeout(Duration v) {
+      return new Settings(address, namespace, maxFrameBytes, globalConfig, clock, v);
     }
   }
 
@@ -135,10 +159,14 @@ public final class CborRpcServer implements AutoCloseable {
       try {
         socket = serverSocket.accept();
       } catch (IOException e) {
-        if (!stopping) {
-          log.error("accepting connections failed; the server stops listening", e);
+        if (stopping || serverSocket.isClosed()) {
+          return;
         }
-        return;
+        // Out of file descriptors, or a connection reset before it was accepted: the listening
+        // socket is fine, so keep serving; pause so that a lasting condition does not spin.
+        log.warn("accepting a connection failed, retrying: {}", e.toString());
+        pauseAfterAcceptFailure();
+        continue;
       }
       try {
         socket.setTcpNoDelay(true);
@@ -146,12 +174,20 @@ public final class CborRpcServer implements AutoCloseable {
         // not fatal: only latency
       }
       RpcConnection connection =
-          new RpcConnection(socket, jobServer, settings.maxFrameBytes(), this);
+          new RpcConnection(socket, jobServer, settings, this);
       connections.add(connection);
       if (stopping) {
         connection.stop();
       }
       Thread.ofVirtual().name("cborrpc-" + socket.getRemoteSocketAddress()).start(connection);
+    }
+  }
+
+  private static void pauseAfterAcceptFailure() {
+    try {
+      Thread.sleep(ACCEPT_RETRY_PAUSE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

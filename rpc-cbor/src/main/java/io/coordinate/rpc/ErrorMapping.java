@@ -8,10 +8,12 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The one place where API errors become CBOR-RPC answers. A soft failure is answered in-band, as the
- * reference server does: {@code [failure value, message]} where the failure value is the method's
- * (false, null or 0). Only a failing store becomes an error reply: the client cannot do anything
- * sensible with a half answer then, and raising is what it expects.
+ * The one place where API errors become CBOR-RPC answers. Something that is missing or in the wrong
+ * state is a soft failure, answered in-band as the reference servers do: {@code [failure value,
+ * message]} where the failure value is the method's (false, null or 0). A malformed request (a bad
+ * work spec definition, data outside the model, an out-of-range setting) and a failing store are
+ * error replies: the Python client raises on those, where an in-band false would often only be
+ * logged, a silent wrong answer for the caller.
  */
 final class ErrorMapping {
   private ErrorMapping() {}
@@ -30,13 +32,13 @@ final class ErrorMapping {
     FORMS.put(ErrorKind.GONE, Form.IN_BAND); // deleted by someone else meanwhile: as if missing
     FORMS.put(ErrorKind.LOST_LEASE, Form.IN_BAND);
     FORMS.put(ErrorKind.NOT_PENDING, Form.IN_BAND);
-    FORMS.put(ErrorKind.INVALID_WORK_SPEC, Form.IN_BAND);
-    FORMS.put(ErrorKind.INVALID_REQUEST, Form.IN_BAND);
+    FORMS.put(ErrorKind.INVALID_WORK_SPEC, Form.ERROR_REPLY);
+    FORMS.put(ErrorKind.INVALID_REQUEST, Form.ERROR_REPLY);
     FORMS.put(ErrorKind.BACKEND_UNAVAILABLE, Form.ERROR_REPLY);
   }
 
   static Form formOf(CoordinateException e) {
-    return FORMS.get(e.kind());
+    return FORMS.getOrDefault(e.kind(), Form.ERROR_REPLY);
   }
 
   /** The in-band message, worded as the reference server words it where clients may show it. */

@@ -22,6 +22,11 @@ final class Frames {
     }
   }
 
+  /** Told when a frame's first byte has arrived, before the rest is read. */
+  interface FrameStart {
+    void started() throws IOException;
+  }
+
   /**
    * Reads one frame's content, or returns {@code null} at a clean end of stream (between frames).
    *
@@ -30,10 +35,16 @@ final class Frames {
    * @throws EOFException if the stream ends inside a frame
    */
   static byte[] read(InputStream in, int maxBytes) throws IOException {
+    return read(in, maxBytes, () -> {});
+  }
+
+  /** As {@link #read(InputStream, int)}, calling {@code onStart} once a frame has begun. */
+  static byte[] read(InputStream in, int maxBytes, FrameStart onStart) throws IOException {
     int first = in.read();
     if (first < 0) {
       return null;
     }
+    onStart.started();
     long tag = argument(in, first, 6, "a tag-24 frame");
     if (tag != 24) {
       throw new FramingException("expected a frame (CBOR tag 24), got tag " + tag);

@@ -94,26 +94,50 @@ final class JobServer {
     Params p = new Params(name, params).expect(m.minParams(), m.maxParams());
     try {
       return shaped(m, p);
-    } catch (GoneException e) {
-      // The namespace was destroyed through another door; serve a fresh one of the same name,
-      // as a Python daemon would after losing its state.
+    } catch (NamespaceGone e) {
+      // The namespace was destroyed through another door (another daemon on the same database, an
+      // admin tool); serve a fresh one of the same name, as a Python daemon would after losing its
+      // state. Nothing of the first run can have taken effect: every call on it raised.
       namespace = coordinate.namespace(settings.namespace());
-      return shaped(m, p);
+      try {
+        return shaped(m, p);
+      } catch (NamespaceGone again) {
+        throw (GoneException) again.getCause(); // destroyed again at once: an error reply
+      }
+    }
+  }
+
+  /** The served namespace itself is gone (not merely an object in it). */
+  private static final class NamespaceGone extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NamespaceGone(GoneException cause) {
+      super(cause.getMessage(), cause, false, false);
     }
   }
 
   private Object shaped(Method m, Params p) {
-    if (m.shape() instanceof Pair pair) {
-      try {
-        return m.handler().call(p);
-      } catch (CoordinateException e) {
-        if (ErrorMapping.formOf(e) == ErrorMapping.Form.IN_BAND) {
-          return soft(pair.failure(), ErrorMapping.message(e));
-        }
-        throw e;
+    Namespace served = namespace;
+    try {
+      return m.handler().call(p);
+    } catch (CoordinateException e) {
+      if (e instanceof GoneException gone && isGone(served)) {
+        throw new NamespaceGone(gone);
       }
+      if (m.shape() instanceof Pair pair && ErrorMapping.formOf(e) == ErrorMapping.Form.IN_BAND) {
+        return soft(pair.failure(), ErrorMapping.message(e));
+      }
+      throw e;
     }
-    return m.handler().call(p);
+  }
+
+  private static boolean isGone(Namespace ns) {
+    try {
+      ns.workSpecNames();
+      return false;
+    } catch (GoneException e) {
+      return true;
+    }
   }
 
   /** The names of all methods, sorted (for tests and documentation). */

@@ -62,12 +62,13 @@ final class LockMethods {
     return why == null ? JobServer.ok(true) : JobServer.soft(false, why);
   }
 
+  /** Whole seconds; 0 is a minute, at most a million either way (negative: already expired). */
   private static Duration timeout(Params p, int i) {
     long seconds = p.raw(i) == null ? 0 : (long) Numbers.requireDouble(p.raw(i), "timeout");
     if (seconds == 0) {
       return DEFAULT_TIMEOUT;
     }
-    return Duration.ofSeconds(Math.min(seconds, MAX_TIMEOUT_SECONDS));
+    return Duration.ofSeconds(Math.clamp(seconds, -MAX_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS));
   }
 
   /** The list of key paths at {@code i}; each path is a list (or tuple) of labels. */
@@ -78,6 +79,10 @@ final class LockMethods {
       List<?> path = Params.asList(o);
       if (path == null) {
         throw new RpcError("each key path must be a list of labels, got " + Params.typeName(o));
+      }
+      if (path.isEmpty()) {
+        // An empty path would name the root of the tree, which no lock may hold.
+        throw new RpcError("a key path must hold at least one label");
       }
       paths.add(path);
     }

@@ -1,6 +1,7 @@
 package io.coordinate.rpc;
 
 import io.coordinate.api.data.ByteString;
+import io.coordinate.api.data.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +33,29 @@ final class MemoryLockStore implements LockStore {
     this.clock = clock;
   }
 
-  /** Byte-string labels are their text, so clients mixing the two agree on the same lock. */
+  /**
+   * Byte-string labels are their text, so clients mixing the two agree on the same lock; the same
+   * holds inside list and tuple labels.
+   */
   private static Object label(Object o) {
-    return o instanceof ByteString b ? b.toUtf8() : o;
+    if (o instanceof ByteString b) {
+      return b.toUtf8();
+    }
+    if (o instanceof Tuple t) {
+      return new Tuple(labels(t.items()));
+    }
+    if (o instanceof List<?> l) {
+      return labels(l);
+    }
+    return o;
+  }
+
+  private static List<Object> labels(List<?> items) {
+    List<Object> result = new ArrayList<>(items.size());
+    for (Object item : items) {
+      result.add(label(item));
+    }
+    return result;
   }
 
   @Override

@@ -71,6 +71,11 @@ final class Numbers {
     return true;
   }
 
+  /** A number of seconds as Python would print it: integral values without a fraction. */
+  static String format(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
   private static String describe(Object v) {
     return v == null ? "null" : Params.typeName(v);
   }

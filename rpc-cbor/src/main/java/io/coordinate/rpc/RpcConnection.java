@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,22 +24,32 @@ import org.slf4j.LoggerFactory;
  * answered one at a time in the order they arrive, which is what pipelining clients rely on;
  * replies are flushed once no further request is already waiting, so a pipelined burst goes out in
  * few packets. A client that does not read its replies only blocks its own thread.
+ *
+ * <p>Every request whose frame has been read gets a reply, even during a graceful stop; a request
+ * that cannot be decoded gets an error reply carrying its id when the id can be read at all.
  */
 final class RpcConnection implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(RpcConnection.class);
 
+  /** How long a refused client's further input is discarded before the connection closes. */
+  private static final Duration LINGER = Duration.ofSeconds(1);
+
   private final Socket socket;
   private final JobServer jobServer;
   private final int maxFrameBytes;
+  private final int frameTimeoutMillis;
   private final CborRpcServer owner;
-  // Guarded by this: a request is either refused (stopping) or handled to its reply (busy).
+  // Guarded by this. busy: a request is being answered, so a stop must let it finish; stopping:
+  // close after the current reply instead of reading another request.
   private boolean busy;
   private boolean stopping;
 
-  RpcConnection(Socket socket, JobServer jobServer, int maxFrameBytes, CborRpcServer owner) {
+  RpcConnection(
+      Socket socket, JobServer jobServer, CborRpcServer.Settings settings, CborRpcServer owner) {
     this.socket = socket;
     this.jobServer = jobServer;
-    this.maxFrameBytes = maxFrameBytes;
+    this.maxFrameBytes = settings.maxFrameBytes();
+    this.frameTimeoutMillis = (int) settings.frameTimeout().toMillis();
     this.owner = owner;
   }
 
@@ -49,20 +61,22 @@ final class RpcConnection implements Runnable {
       while (true) {
         byte[] frame;
         try {
-          frame = Frames.read(in, maxFrameBytes);
+          // No limit while idle between frames; once a frame has begun, it must arrive in time.
+          frame = Frames.read(in, maxFrameBytes, () -> socket.setSoTimeout(frameTimeoutMillis));
+          socket.setSoTimeout(0);
         } catch (Frames.FramingException e) {
           // The stream cannot be resynchronized: say why, then hang up on this client only.
-          writeError(out, null, e.getMessage());
-          out.flush();
+          refuse(in, out, e.getMessage());
+          return;
+        } catch (SocketTimeoutException e) {
+          refuse(in, out, "frame not completed within " + frameTimeoutMillis + " ms");
           return;
         }
         if (frame == null) {
-          return; // the client closed the connection between requests
+          return; // the client closed the connection between requests (or the server stops)
         }
-        if (!beginRequest()) {
-          return; // stopping: this request was never acted on
-        }
-        Frames.write(out, WireEncoder.encode(handle(frame)));
+        beginRequest();
+        Frames.write(out, encode(handle(frame)));
         boolean keepGoing = endRequest();
         if (!keepGoing || in.available() == 0) {
           out.flush();
@@ -90,7 +104,9 @@ final class RpcConnection implements Runnable {
       try {
         request = CborCodec.decodeMap(frame);
       } catch (InvalidRequestException e) {
-        return error(null, "malformed request: " + e.getMessage());
+        RequestScan.Found found = RequestScan.of(frame);
+        String what = found.method() == null ? "request" : "request to " + found.method();
+        return error(found.id(), "malformed " + what + ": " + e.getMessage());
       }
       id = request.get("id");
       String method = Params.asString(request.get("method"));
@@ -117,6 +133,21 @@ final class RpcConnection implements Runnable {
     }
   }
 
+  /**
+   * The bytes of a response. A result the wire cannot carry (a value outside the data model, say in
+   * the daemon's configuration) becomes an error reply rather than a dropped connection.
+   */
+  private static byte[] encode(Map<String, Object> response) {
+    try {
+      return WireEncoder.encode(response);
+    } catch (RuntimeException e) {
+      Object id = response.get("id");
+      log.error("the reply to request {} cannot be encoded", id, e);
+      return WireEncoder.encode(
+          error(id, "internal server error: the reply cannot be encoded (" + e.getMessage() + ")"));
+    }
+  }
+
   private static Map<String, Object> error(Object id, String message) {
     Map<String, Object> response = new LinkedHashMap<>(4);
     response.put("id", id);
@@ -124,24 +155,47 @@ final class RpcConnection implements Runnable {
     return response;
   }
 
-  private static void writeError(OutputStream out, Object id, String message) throws IOException {
-    Frames.write(out, WireEncoder.encode(error(id, message)));
+  /**
+   * Sends an error about the framing and ends the connection so that the client still gets to read
+   * it: closing a socket with unread input resets the connection, and a reset may destroy the reply
+   * before the client has read it. So this side ends its output first, then discards whatever the
+   * client still sends for a short while (bounded in time; nothing is kept).
+   */
+  private void refuse(InputStream in, OutputStream out, String message) throws IOException {
+    Frames.write(out, WireEncoder.encode(error(null, message)));
+    out.flush();
+    socket.shutdownOutput();
+    socket.setSoTimeout((int) LINGER.toMillis());
+    long end = System.nanoTime() + LINGER.toNanos();
+    byte[] sink = new byte[8192];
+    try {
+      while (System.nanoTime() < end && in.read(sink) >= 0) {
+        // discard
+      }
+    } catch (SocketTimeoutException e) {
+      // the client neither sent more nor closed: close now
+    }
   }
 
   /**
-   * Begins a graceful stop: an idle connection is closed now; a busy one finishes its request,
-   * sends the reply, and then closes.
+   * Begins a graceful stop: nothing more is read; a request already read (or being answered) gets
+   * its reply, and then the connection closes. An idle connection's reader sees the end of input
+   * at once and closes.
    */
   synchronized void stop() {
     stopping = true;
     if (!busy) {
-      closeQuietly();
+      try {
+        // Not close(): a frame that was read a moment ago must still be answered on this socket.
+        socket.shutdownInput();
+      } catch (IOException e) {
+        closeQuietly();
+      }
     }
   }
 
-  private synchronized boolean beginRequest() {
-    busy = !stopping;
-    return busy;
+  private synchronized void beginRequest() {
+    busy = true;
   }
 
   /** Ends a request; false if the connection should close now. */

@@ -6,6 +6,7 @@ import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.data.ByteString;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,8 @@ final class SpecMethods {
         // deleted while listing: leave it out
       }
     }
-    return JobServer.ok(java.util.Arrays.asList(specs, next));
+    // The pair is the value itself: [specs, next name], which the client unpacks and pages by.
+    return Arrays.asList(specs, next);
   }
 
   private Object controlWorkSpec(Params p) {

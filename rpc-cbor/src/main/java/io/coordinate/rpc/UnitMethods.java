@@ -15,6 +15,7 @@ import io.coordinate.api.data.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,16 +132,15 @@ final class UnitMethods {
     List<Object> result = new ArrayList<>();
     List<?> keys = Params.asList(options.get("work_unit_keys"));
     if (keys != null && !keys.isEmpty()) {
-      // One entry per requested key, in the order asked; (key, None) for a missing one.
-      for (Object k : keys) {
-        WorkUnitKey key = requireKey(k);
-        Object data;
-        try {
-          data = spec.workUnit(key).data();
-        } catch (NoSuchWorkUnitException e) {
-          data = null;
-        }
-        result.add(Tuple.of(key.bytes(), data));
+      // One entry per requested key, in the order asked; (key, None) for a missing one. The units
+      // come in one query rather than one lookup per key.
+      List<WorkUnitKey> unitKeys = keys.stream().map(UnitMethods::requireKey).toList();
+      Map<WorkUnitKey, Object> found = new HashMap<>();
+      for (WorkUnit unit : spec.workUnits(WorkUnitQuery.all().withKeys(unitKeys))) {
+        found.put(unit.key(), unit.data());
+      }
+      for (WorkUnitKey key : unitKeys) {
+        result.add(Tuple.of(key.bytes(), found.get(key)));
       }
       return JobServer.ok(result);
     }

@@ -39,19 +39,19 @@ final class WorkerMethods {
     String id = p.string(0, "worker id");
     Object rawMode = p.raw(1);
     String mode = rawMode instanceof Long l ? l.toString() : p.optionalString(1, "mode");
-    long lifetime = p.raw(2) == null ? 0 : Numbers.requireLong(p.raw(2), "lifetime");
+    double lifetime = p.raw(2) == null ? 0 : Numbers.requireDouble(p.raw(2), "lifetime");
     Map<String, Object> environment = p.optionalMap(3, "environment");
     String parent = p.optionalString(4, "parent");
     String message = null;
     Duration life;
     if (lifetime < 0) {
       life = NEGATIVE_LIFETIME_DEFAULT;
-      message = "negative expire time " + lifetime + " defaulted to 5 minutes";
+      message = "negative expire time " + Numbers.format(lifetime) + " defaulted to 5 minutes";
     } else if (lifetime > Duration.ofDays(1).toSeconds()) {
       life = HUGE_LIFETIME_DEFAULT;
-      message = "huge expire time " + lifetime + " defaulted to one hour";
+      message = "huge expire time " + Numbers.format(lifetime) + " defaulted to one hour";
     } else {
-      life = Duration.ofSeconds(lifetime);
+      life = Duration.ofNanos(Math.round(lifetime * 1e9));
     }
     Worker worker = server.namespace().worker(id);
     worker.heartbeat(mode, environment, life);
