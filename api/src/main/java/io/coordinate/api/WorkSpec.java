@@ -41,8 +41,9 @@ public interface WorkSpec {
   void setMeta(WorkSpecMeta meta);
 
   /**
-   * Adds a unit, or replaces the data and meta of the unit with this key. Replacing a finished or
-   * failed unit makes it available again; an available or pending unit keeps its attempt.
+   * Adds a unit, or replaces the data and meta of the unit with this key and queues it again,
+   * whatever its state (as the Python daemon does): a pending lease on it is lost (the attempt
+   * expires), and its past attempts stay in its history.
    */
   WorkUnit addWorkUnit(WorkUnitKey key, Map<String, ?> data, WorkUnitMeta meta);
 

@@ -294,7 +294,7 @@ final class NamespaceStore {
         });
   }
 
-  /** Adds a unit, or replaces an existing one's data and meta (reopening it if it completed). */
+  /** Adds a unit, or replaces an existing one's data and meta and queues it again. */
   private UnitState add(SpecState s, NewWorkUnit nu) {
     UnitState u = s.units.get(nu.key());
     if (u == null) {
@@ -306,13 +306,16 @@ final class NamespaceStore {
       index(u);
       return u;
     }
+    // Re-adding queues the unit again with its new data, whatever its state (as the Python daemon
+    // does): a pending lease is lost, and the history stays.
+    if (u.active != null && u.active.status == AttemptStatus.PENDING) {
+      endAttempt(u.active, AttemptStatus.EXPIRED, null, now);
+    }
     unindex(u);
     u.data = nu.data();
     u.priority = nu.meta().priority();
     u.notBefore = nu.meta().notBefore();
-    if (u.activeIs(AttemptStatus.FINISHED) || u.activeIs(AttemptStatus.FAILED)) {
-      u.active = null; // history stays; the unit is queued again
-    }
+    u.active = null;
     index(u);
     return u;
   }

@@ -3,30 +3,30 @@ package io.coordinate.sql;
 import java.util.Locale;
 
 /**
- * Everything that differs between the two databases, and nothing else: the binary column type and
- * the upsert of work units. All other SQL is shared.
+ * Everything that differs between the two databases, and nothing else: the binary column type, the
+ * upsert of work units, how leases are serialized and claimed, and when a schema is created. All
+ * other SQL is shared.
  */
 enum Dialect {
   H2("VARBINARY") {
     @Override
-    String upsertUnit() {
-      return null; // see SqlWorkSpec.upsert: H2 runs MERGE row by row far slower than two batches
+    String insertUnitIfAbsent() {
+      // No ON CONFLICT outside H2's compatibility modes, and its MERGE runs row by row far slower
+      // than two batches: see SqlWorkSpec.upsert.
+      return null;
     }
   },
 
   POSTGRESQL("BYTEA") {
     @Override
-    String upsertUnit() {
-      // ON CONFLICT, not MERGE: only it is a race-free upsert on PostgreSQL.
+    String insertUnitIfAbsent() {
+      // Race-free against concurrent adders of the same key, and as cheap as a plain INSERT; the
+      // keys it skips are re-queued by an UPDATE (ON CONFLICT DO UPDATE cannot tell which rows
+      // existed, and their pending attempts must be expired).
       return """
           INSERT INTO work_unit (spec_id, unit_key, data, priority, not_before_us, status)
           VALUES (:spec, :key, :data, :priority, :notBefore, 1)
-          ON CONFLICT (spec_id, unit_key) DO UPDATE SET
-            data = EXCLUDED.data, priority = EXCLUDED.priority,
-            not_before_us = EXCLUDED.not_before_us,
-            status = CASE WHEN work_unit.status IN (3, 4) THEN 1 ELSE work_unit.status END,
-            active_attempt_id =
-              CASE WHEN work_unit.status IN (3, 4) THEN NULL ELSE work_unit.active_attempt_id END
+          ON CONFLICT (spec_id, unit_key) DO NOTHING
           """;
     }
   };
@@ -56,18 +56,27 @@ enum Dialect {
     return this == H2 ? "" : "FOR UPDATE SKIP LOCKED";
   }
 
+  /**
+   * Whether a configured schema must exist before the pool opens connections. H2 refuses a
+   * connection whose schema is missing, so the store creates it first; PostgreSQL accepts a search
+   * path naming a schema that does not exist yet, and Flyway creates it (an operator may also have
+   * created it for a role that cannot create schemas).
+   */
+  boolean createsSchemaBeforeConnecting() {
+    return this == H2;
+  }
+
   /** The column type for byte strings (keys, CBOR data). */
   String binaryType() {
     return binaryType;
   }
 
   /**
-   * Adds a unit or replaces an existing one's data and meta; a finished or failed unit is queued
-   * again. Binds {@code spec, key, data, priority, notBefore}. {@code null} where the dialect has
-   * no fast single-statement upsert: then an UPDATE batch runs, and an INSERT batch for the keys
-   * it did not find.
+   * Inserts a unit unless its key exists, counting 1 for an inserted row and 0 for a skipped one.
+   * Binds {@code spec, key, data, priority, notBefore}. {@code null} where the dialect has no such
+   * statement: then the units are updated first and the keys not found are inserted.
    */
-  abstract String upsertUnit();
+  abstract String insertUnitIfAbsent();
 
   static Dialect of(String jdbcUrl) {
     String url = jdbcUrl.toLowerCase(Locale.ROOT);
@@ -77,6 +86,8 @@ enum Dialect {
     if (url.startsWith("jdbc:postgresql:")) {
       return POSTGRESQL;
     }
-    throw new IllegalArgumentException("unsupported database URL (H2 or PostgreSQL only): " + jdbcUrl);
+    throw new IllegalArgumentException(
+        "unsupported database URL (H2 or PostgreSQL only): "
+            + jdbcUrl.replaceAll("//[^@/]*@", "//"));
   }
 }

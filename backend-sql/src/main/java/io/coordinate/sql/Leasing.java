@@ -169,7 +169,7 @@ final class Leasing {
   private static Claim continuousUnit(
       Handle h, SqlStore store, SpecRow spec, WorkSpecMeta meta, long now) {
     WorkUnitKey key = WorkUnitKey.of(Scheduler.continuousUnitName(SqlStore.instant(now)));
-    SqlWorkSpec.upsert(h, store.dialect, spec.id(), List.of(NewWorkUnit.of(key, Map.of())));
+    SqlWorkSpec.upsert(h, store.dialect, spec.id(), List.of(NewWorkUnit.of(key, Map.of())), now);
     h.createUpdate("UPDATE work_spec SET next_continuous_us = :next WHERE id = :id")
         .bind("id", spec.id())
         .bind("next", now + SqlStore.micros(meta.interval()))

@@ -332,7 +332,7 @@ final class SqlAttempt implements Attempt {
     }
     List<NewWorkUnit> units =
         WorkUnitOutputs.parse(data.get("output"), u.priority(), SqlStore.instant(now));
-    SqlWorkSpec.upsert(h, store.dialect, next.get(), units);
+    SqlWorkSpec.upsert(h, store.dialect, next.get(), units, now);
   }
 
   @Override

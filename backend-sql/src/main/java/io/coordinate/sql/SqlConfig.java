@@ -2,12 +2,14 @@ package io.coordinate.sql;
 
 import io.coordinate.api.InvalidRequestException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How to reach the database. Immutable; build one with {@link #of(String)} and the {@code with…}
@@ -16,7 +18,8 @@ import java.util.Objects;
  * @param jdbcUrl a {@code jdbc:h2:…} or {@code jdbc:postgresql:…} URL
  * @param user database user ({@code null}: from the URL or the driver's default)
  * @param password database password ({@code null}: none)
- * @param poolSize most connections the pool opens
+ * @param poolSize most connections the pool opens; at least 2, since opening the store migrates
+ *     the schema with two connections at once
  * @param schema the schema holding the tables ({@code null}: the database's default); two sets of
  *     tables can share one database under different schemas
  * @param connectionTimeout how long a call waits for a connection before it fails with {@link
@@ -35,29 +38,54 @@ public record SqlConfig(
   /** Default pool size: enough for a daemon serving hundreds of workers on a few cores. */
   public static final int DEFAULT_POOL_SIZE = 16;
 
+  /** The smallest pool: Flyway holds one connection for its lock while it migrates on another. */
+  public static final int MIN_POOL_SIZE = 2;
+
   /** Default wait for a connection: long enough for a busy pool, short enough to fail fast. */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
   public SqlConfig {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Dialect.of(jdbcUrl); // fail early on an unsupported URL
-    if (poolSize < 1) {
-      throw new InvalidRequestException("pool size must be at least 1: " + poolSize);
+    if (poolSize < MIN_POOL_SIZE) {
+      throw new InvalidRequestException(
+          "pool size must be at least " + MIN_POOL_SIZE + ": " + poolSize);
+    }
+    if (schema != null && !SCHEMA_NAME.matcher(schema).matches()) {
+      // The name goes into DDL and search paths unquoted; keep it a plain identifier.
+      throw new InvalidRequestException("schema name must be a plain SQL identifier: " + schema);
     }
     connectionTimeout = connectionTimeout == null ? DEFAULT_CONNECTION_TIMEOUT : connectionTimeout;
     clock = clock == null ? Clock.systemUTC() : clock;
   }
 
+  private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+  private static final Pattern OTHER_URL = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+
   /**
-   * A configuration from a JDBC URL, a {@code postgres://user:password@host:port/db} or {@code
-   * postgresql://…} URL, or a directory path (an H2 file store in that directory).
+   * A configuration from one of:
+   *
+   * <ul>
+   *   <li>a JDBC URL, {@code jdbc:h2:…} or {@code jdbc:postgresql:…}, used as it is;
+   *   <li>{@code postgres://user:password@host:port/db?options} (or {@code postgresql://…}): user
+   *       and password percent-decoded, port 5432 and host localhost by default, options passed to
+   *       the JDBC driver (e.g. {@code sslmode=require}, {@code socketTimeout=60});
+   *   <li>anything else is a directory path: an H2 file store in that directory.
+   * </ul>
+   *
+   * @throws IllegalArgumentException for another database's URL
    */
   public static SqlConfig of(String url) {
+    Objects.requireNonNull(url, "url");
     if (url.startsWith("jdbc:")) {
       return new SqlConfig(url, null, null, DEFAULT_POOL_SIZE, null, null, null);
     }
     if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-      return fromPostgresUri(URI.create(url));
+      return fromPostgresUri(url);
+    }
+    if (OTHER_URL.matcher(url).matches()) {
+      throw new IllegalArgumentException(
+          "unsupported database URL (H2 or PostgreSQL only): " + withoutCredentials(url));
     }
     return h2File(Path.of(url));
   }
@@ -68,13 +96,30 @@ public record SqlConfig(
     return new SqlConfig("jdbc:h2:file:" + file, null, null, DEFAULT_POOL_SIZE, null, null, null);
   }
 
-  /** A private in-memory H2 database that lives until the backend is closed. */
+  /**
+   * An in-memory H2 database called {@code name}: backends opened on the same name in this JVM
+   * share it, and it is dropped when the last of them is closed.
+   */
   public static SqlConfig h2Memory(String name) {
     return new SqlConfig(
-        "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", null, null, DEFAULT_POOL_SIZE, null, null, null);
+        "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1",
+        null, null, DEFAULT_POOL_SIZE, null, null, null);
   }
 
-  private static SqlConfig fromPostgresUri(URI uri) {
+  private static SqlConfig fromPostgresUri(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null || (uri.getRawAuthority() != null && uri.getHost() == null)) {
+      // Never echo the URL as given: it may hold a password.
+      throw new IllegalArgumentException(
+          "invalid PostgreSQL URL " + withoutCredentials(url) + ": expected"
+              + " postgres://user:password@host:port/database, with special characters in the"
+              + " user and password percent-encoded");
+    }
     String user = null;
     String password = null;
     if (uri.getRawUserInfo() != null) {
@@ -84,15 +129,22 @@ public record SqlConfig(
     }
     String host = uri.getHost() == null ? "localhost" : uri.getHost();
     int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-    String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "" : uri.getPath().substring(1);
+    String path = uri.getRawPath();
+    String db = path == null || path.length() <= 1 ? "" : path.substring(1);
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     return new SqlConfig(
         "jdbc:postgresql://" + host + ":" + port + "/" + db + query,
         user, password, DEFAULT_POOL_SIZE, null, null, null);
   }
 
+  /** The URL with anything between "//" and the last "@" of its authority left out. */
+  private static String withoutCredentials(String url) {
+    return url.replaceAll("//[^/?#]*@", "//");
+  }
+
+  /** Percent-decoding as URIs mean it: a '+' is a plus sign, not a space. */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   public SqlConfig withUser(String v) {

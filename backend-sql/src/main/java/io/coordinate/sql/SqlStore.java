@@ -5,21 +5,24 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.coordinate.api.BackendUnavailableException;
 import io.coordinate.api.CoordinateException;
 import io.coordinate.api.data.CborCodec;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,13 +61,24 @@ final class SqlStore implements AutoCloseable {
       hc.setPassword(config.password());
     }
     if (config.schema() != null) {
+      if (dialect.createsSchemaBeforeConnecting()) {
+        createSchema(config);
+      }
       hc.setSchema(config.schema());
     }
     hc.setMaximumPoolSize(config.poolSize());
-    hc.setConnectionTimeout(Math.max(250, config.connectionTimeout().toMillis()));
-    hc.setInitializationFailTimeout(-1); // start even if the database is down; calls fail cleanly
+    long timeout = connectionTimeoutMillis();
+    hc.setConnectionTimeout(timeout);
+    // Checking an idle connection must not outlast the wait for one (Hikari's default is 5 s).
+    hc.setValidationTimeout(Math.min(timeout, 5000));
+    // The pool itself starts even if the database is down: the migration below is the first to
+    // need a connection, and reports a database it cannot reach like every call does.
+    hc.setInitializationFailTimeout(-1);
     hc.setPoolName("coordinate-" + config.describe());
     hc.setAutoCommit(true);
+    // Every connection is READ COMMITTED from the start. Asking Jdbi for the level per transaction
+    // instead costs PostgreSQL several SHOW TRANSACTION ISOLATION LEVEL round trips each time.
+    hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     this.pool = new HikariDataSource(hc);
     try {
       migrate();
@@ -73,6 +87,23 @@ final class SqlStore implements AutoCloseable {
       throw unavailable(e);
     }
     this.jdbi = Jdbi.create(pool);
+    this.h2 = dialect == Dialect.H2 ? H2Database.acquire(config.describe()) : null;
+  }
+
+  /** How long a call waits for a connection: as configured, but at least Hikari's minimum. */
+  private long connectionTimeoutMillis() {
+    return Math.max(250, config.connectionTimeout().toMillis());
+  }
+
+  /** Creates the configured schema through a connection of its own, before the pool needs it. */
+  private void createSchema(SqlConfig config) {
+    try (Connection c =
+            DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS \"" + config.schema() + "\"");
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
   }
 
   private void migrate() {
@@ -96,7 +127,7 @@ final class SqlStore implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       long now = micros(config.clock().instant());
       try {
-        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> body.run(h, now));
+        return jdbi.inTransaction(h -> body.run(h, now));
       } catch (CoordinateException e) {
         throw e;
       } catch (RuntimeException e) {
@@ -140,17 +171,75 @@ final class SqlStore implements AutoCloseable {
             || state.equals("HYT00")); // H2 lock timeout
   }
 
+  /**
+   * The exception a failed call reports: one line naming the database and saying what went wrong
+   * (the driver's and the pool's own messages, without their nested causes). Errors other than an
+   * unreachable database are also logged with their stack trace, for the operator.
+   */
   private BackendUnavailableException unavailable(Throwable e) {
     SQLException sql = sqlCause(e);
-    boolean unreachable =
-        sql instanceof SQLTransientConnectionException
-            || (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
-    String what = unreachable ? "cannot reach database " : "database error on ";
-    String detail = sql != null ? sql.getMessage() : e.getMessage();
+    if (sql instanceof SQLTransientConnectionException && sql.getCause() == null) {
+      // The pool timed out without a failed connection attempt: every connection is in use.
+      return new BackendUnavailableException(
+          "no connection to database " + config.describe() + " within "
+              + connectionTimeoutMillis() + " ms: all " + config.poolSize() + " are in use",
+          e);
+    }
+    boolean unreachable = isUnreachable(sql);
+    String detail =
+        unreachable
+            ? unreachableReason(sql)
+            : firstLine(sql != null ? sql.getMessage() : e.getMessage());
     if (!unreachable) {
       log.warn("database error on {}", config.describe(), e);
     }
+    String what = unreachable ? "cannot reach database " : "database error on ";
     return new BackendUnavailableException(what + config.describe() + ": " + detail, e);
+  }
+
+  /** Connection failures, a server shutting down or starting up, or out of connections. */
+  private static boolean isUnreachable(SQLException sql) {
+    if (sql instanceof SQLTransientConnectionException) {
+      return true; // the pool had no connection within the timeout
+    }
+    String state = sql == null ? null : sql.getSQLState();
+    return state != null
+        && (state.startsWith("08") // connection exception
+            || state.startsWith("57P") // admin or crash shutdown, cannot connect now
+            || state.equals("53300")); // too many connections
+  }
+
+  private String unreachableReason(SQLException sql) {
+    Throwable why = sql;
+    if (sql instanceof SQLTransientConnectionException) {
+      // The pool's timeout says only that no connection came; its cause, the last failed attempt
+      // to connect, says why. Name the deepest database error there, then the root cause.
+      why = sql.getCause();
+      for (Throwable t = why; t != null; t = t.getCause()) {
+        if (t instanceof SQLException) {
+          why = t;
+        }
+      }
+    }
+    String reason = firstLine(why.getMessage());
+    Throwable root = why;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String rootReason =
+        root == why || root.getMessage() == null ? null : firstLine(root.getMessage());
+    if (rootReason != null && !reason.contains(rootReason)) {
+      reason += " (" + rootReason + ")";
+    }
+    return reason;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "no detail";
+    }
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).strip();
   }
 
   private static SQLException sqlCause(Throwable e) {
@@ -162,14 +251,51 @@ final class SqlStore implements AutoCloseable {
     return null;
   }
 
-  private final ConcurrentHashMap<Long, ReentrantLock> leaseLocks = new ConcurrentHashMap<>();
+  /**
+   * What every store open on one H2 database in this JVM shares: the lease locks (two backends on
+   * one H2 file, which only one process can open, must serialize leases with each other too) and
+   * how many stores are open, so that the last one to close drops an in-memory database.
+   */
+  private static final class H2Database {
+    private static final Map<String, H2Database> OPEN = new HashMap<>(); // guarded by itself
+
+    final String name;
+    final ConcurrentHashMap<Long, ReentrantLock> leaseLocks = new ConcurrentHashMap<>();
+    int users;
+
+    private H2Database(String name) {
+      this.name = name;
+    }
+
+    static H2Database acquire(String name) {
+      synchronized (OPEN) {
+        H2Database db = OPEN.computeIfAbsent(name, H2Database::new);
+        db.users++;
+        return db;
+      }
+    }
+
+    /** Whether this was the last store using the database. */
+    boolean release() {
+      synchronized (OPEN) {
+        if (--users > 0) {
+          return false;
+        }
+        OPEN.remove(name);
+        return true;
+      }
+    }
+  }
+
+  private final H2Database h2;
+  private boolean closed; // guarded by this
 
   /** Runs a lease transaction, serialized per namespace where the dialect needs it. */
   <T> T leasing(long namespaceId, Supplier<T> lease) {
     if (!dialect.serializesLeasesInProcess()) {
       return lease.get();
     }
-    ReentrantLock lock = leaseLocks.computeIfAbsent(namespaceId, id -> new ReentrantLock());
+    ReentrantLock lock = h2.leaseLocks.computeIfAbsent(namespaceId, id -> new ReentrantLock());
     lock.lock();
     try {
       return lease.get();
@@ -178,9 +304,26 @@ final class SqlStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the pool. The last store on an in-memory H2 database drops it (it is kept while any
+   * store uses it, so two backends opened on one name share it).
+   */
   @Override
-  public void close() {
-    pool.close();
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      boolean last = h2 != null && h2.release();
+      if (last && config.jdbcUrl().regionMatches(true, 0, "jdbc:h2:mem:", 0, 12)) {
+        jdbi.useHandle(h -> h.execute("SHUTDOWN"));
+      }
+    } catch (RuntimeException e) {
+      log.debug("could not shut down {}", config.describe(), e);
+    } finally {
+      pool.close();
+    }
   }
 
   // ---------------------------------------------------------------------------------------

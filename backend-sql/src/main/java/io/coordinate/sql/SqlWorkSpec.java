@@ -15,6 +15,7 @@ import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitQuery;
 import io.coordinate.api.WorkUnitStatus;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,7 +150,7 @@ final class SqlWorkSpec implements WorkSpec {
         store.tx(
             (h, now) -> {
               requireLive(h);
-              upsert(h, store.dialect, id, List.of(unit));
+              upsert(h, store.dialect, id, List.of(unit), now);
               return unitId(h, key);
             });
     return new SqlWorkUnit(this, unitId, key);
@@ -161,46 +162,97 @@ final class SqlWorkSpec implements WorkSpec {
     store.txRun(
         (h, now) -> {
           requireLive(h);
-          upsert(h, store.dialect, id, copy);
+          upsert(h, store.dialect, id, copy, now);
         });
   }
 
-  /** Adds or replaces units in one batch (callers hold the transaction, so it is all or nothing). */
-  static void upsert(Handle h, Dialect dialect, long specId, List<NewWorkUnit> units) {
+  /**
+   * Adds units, or replaces the data and meta of those whose key exists and queues them again,
+   * whatever their state: a pending lease on such a unit is lost (its attempt expires now) and its
+   * past attempts stay. One batch per step; callers hold the transaction, so it is all or nothing.
+   * A key given twice takes its last data.
+   */
+  static void upsert(Handle h, Dialect dialect, long specId, List<NewWorkUnit> units, long now) {
     if (units.isEmpty()) {
       return;
     }
-    if (dialect.upsertUnit() != null) {
-      bindUnits(h.prepareBatch(dialect.upsertUnit()), specId, units).execute();
-      return;
-    }
-    int[] updated =
+    List<NewWorkUnit> existing = new ArrayList<>();
+    if (dialect.insertUnitIfAbsent() != null) {
+      // New keys, the common case, take one statement each; the rest are then re-queued.
+      List<NewWorkUnit> pending = units;
+      while (!pending.isEmpty()) {
+        int[] inserted =
+            bindUnits(h.prepareBatch(dialect.insertUnitIfAbsent()), specId, pending).execute();
+        List<NewWorkUnit> found = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+          if (inserted[i] != 1) { // 0: the key exists; a driver that does not count: re-queue it
+            found.add(pending.get(i));
+          }
+        }
+        if (found.isEmpty()) {
+          break;
+        }
+        int[] requeued = requeue(h, specId, found);
+        pending = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+          if (requeued[i] > 0) {
+            existing.add(found.get(i));
+          } else {
+            pending.add(found.get(i)); // deleted by another transaction in between: insert it
+          }
+        }
+      }
+    } else {
+      int[] requeued = requeue(h, specId, units);
+      Map<WorkUnitKey, NewWorkUnit> missing = new LinkedHashMap<>();
+      for (int i = 0; i < units.size(); i++) {
+        if (requeued[i] > 0) {
+          existing.add(units.get(i));
+        } else {
+          missing.put(units.get(i).key(), units.get(i)); // a key given twice: the last one wins
+        }
+      }
+      if (!missing.isEmpty()) {
         bindUnits(
                 h.prepareBatch(
-                    "UPDATE work_unit SET data = :data, priority = :priority,"
-                        + " not_before_us = :notBefore,"
-                        + " active_attempt_id ="
-                        + " CASE WHEN status IN (3, 4) THEN NULL ELSE active_attempt_id END,"
-                        + " status = CASE WHEN status IN (3, 4) THEN 1 ELSE status END"
-                        + " WHERE spec_id = :spec AND unit_key = :key"),
+                    "INSERT INTO work_unit (spec_id, unit_key, data, priority, not_before_us,"
+                        + " status) VALUES (:spec, :key, :data, :priority, :notBefore, 1)"),
                 specId,
-                units)
+                List.copyOf(missing.values()))
             .execute();
-    Map<WorkUnitKey, NewWorkUnit> missing = new LinkedHashMap<>();
-    for (int i = 0; i < units.size(); i++) {
-      if (updated[i] == 0) {
-        missing.put(units.get(i).key(), units.get(i)); // a key given twice: the last one wins
       }
     }
-    if (!missing.isEmpty()) {
-      bindUnits(
-              h.prepareBatch(
-                  "INSERT INTO work_unit (spec_id, unit_key, data, priority, not_before_us, status)"
-                      + " VALUES (:spec, :key, :data, :priority, :notBefore, 1)"),
-              specId,
-              List.copyOf(missing.values()))
-          .execute();
+    if (existing.isEmpty()) {
+      return;
     }
+    // The unit rows are locked by the re-queue above, so this keeps the unit-then-attempt order.
+    // A unit's only pending attempt is its active one, which the re-queue just dropped.
+    PreparedBatch expire =
+        h.prepareBatch(
+            "UPDATE attempt SET status = 2, end_us = :now WHERE status = 1 AND unit_id ="
+                + " (SELECT id FROM work_unit WHERE spec_id = :spec AND unit_key = :key)");
+    for (NewWorkUnit u : existing) {
+      expire.bind("now", now).bind("spec", specId).bind("key", u.key().toByteArray()).add();
+    }
+    expire.execute();
+  }
+
+  /**
+   * Replaces existing units' data and meta and makes them available with no active attempt;
+   * returns per unit how many rows changed (0: no such key). The unit is found by key in a
+   * subquery: H2 plans an UPDATE filtered on the key columns through the spec_id index alone,
+   * reading every unit of the spec for each key.
+   */
+  private static int[] requeue(Handle h, long specId, List<NewWorkUnit> units) {
+    return bindUnits(
+            h.prepareBatch(
+                "UPDATE work_unit SET data = :data, priority = :priority,"
+                    + " not_before_us = :notBefore, status = 1, active_attempt_id = NULL"
+                    + " WHERE id = (SELECT id FROM work_unit WHERE spec_id = :spec"
+                    + " AND unit_key = :key)"),
+            specId,
+            units)
+        .execute();
   }
 
   private static PreparedBatch bindUnits(PreparedBatch batch, long specId, List<NewWorkUnit> units) {

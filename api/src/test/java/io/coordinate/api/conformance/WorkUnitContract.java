@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.coordinate.api.NotPendingException;
+import io.coordinate.api.LostLeaseException;
 import io.coordinate.api.Attempt;
 import io.coordinate.api.AttemptRequest;
 import io.coordinate.api.AttemptStatus;
@@ -746,23 +748,38 @@ public interface WorkUnitContract extends KitFixture {
   }
 
   @Test
-  default void replacePendingUnitKeepsItsAttempt() {
+  default void replacePendingUnitQueuesItAgainAndTheLeaseIsLost() {
     WorkSpec s = spec(namespace(), "s");
     addUnit(s, "a", Map.of("v", 1L));
     Worker w = namespace().worker("w");
     Attempt attempt = leaseOne(w);
     s.addWorkUnit(key("a"), Map.of("v", 2L), WorkUnitMeta.ofPriority(3));
     WorkUnit a = s.workUnit(key("a"));
-    assertThat(a.status()).isEqualTo(PENDING);
+    // As with the Python daemon: re-adding a key queues the unit again with its new data.
+    assertThat(a.status()).isEqualTo(AVAILABLE);
     assertThat(a.priority()).isEqualTo(3.0);
+    assertThat(a.data()).isEqualTo(Map.of("v", 2L));
+    assertThat(a.activeAttempt()).isEmpty();
     assertThat(a.attempts()).hasSize(1);
-    Attempt active = a.activeAttempt().orElseThrow();
-    assertThat(active.worker().name()).isEqualTo("w");
-    assertThat(active.status()).isEqualTo(AttemptStatus.PENDING);
-    assertThat(active.startTime()).isEqualTo(attempt.startTime());
-    assertThat(w.activeAttempts()).hasSize(1);
-    attempt.finish(null);
-    assertThat(a.status()).isEqualTo(FINISHED);
+    assertThat(attempt.status()).isEqualTo(AttemptStatus.EXPIRED);
+    assertThat(w.activeAttempts()).isEmpty();
+    assertThatThrownBy(() -> attempt.finish(null)).isInstanceOf(NotPendingException.class);
+    assertThatThrownBy(() -> attempt.renew(Duration.ofMinutes(1), null))
+        .isInstanceOf(LostLeaseException.class);
+    Attempt again = leaseOne(namespace(), "w2");
+    assertThat(again.workUnit().key()).isEqualTo(key("a"));
+    assertThat(again.data()).isEqualTo(Map.of("v", 2L));
+  }
+
+  @Test
+  default void replaceRetriedUnitShowsTheNewData() {
+    WorkSpec s = spec(namespace(), "s");
+    addUnit(s, "a", Map.of("v", 1L));
+    leaseOne(namespace(), "w").retry(Map.of("v", 1L, "note", "try again"), null);
+    s.addWorkUnit(key("a"), Map.of("v", 2L), WorkUnitMeta.DEFAULT);
+    WorkUnit a = s.workUnit(key("a"));
+    assertThat(a.status()).isEqualTo(AVAILABLE);
+    assertThat(a.data()).isEqualTo(Map.of("v", 2L));
   }
 
   @Test

@@ -1,0 +1,95 @@
+/**
+ * The SQL backend: {@link io.coordinate.sql.SqlCoordinate} over JDBI and HikariCP, on embedded H2
+ * (a file store for one daemon, or in memory for tests) or on PostgreSQL (production, several
+ * daemons on one database), with the schema managed by Flyway ({@code
+ * io/coordinate/sql/migration}). Everything that differs between the two databases is in {@code
+ * Dialect}; all other SQL is shared.
+ *
+ * <h2>Schema</h2>
+ *
+ * <p>Tables {@code namespace}, {@code work_spec}, {@code worker}, {@code work_unit} and {@code
+ * attempt}. Work unit keys are binary columns ({@code BYTEA}, {@code VARBINARY}), which both
+ * databases compare as unsigned bytes, so key order is the API's order ({@code 0x80} after {@code
+ * 0x7f}) in listings, ranges, leases and the indexes themselves. Data maps are CBOR ({@code
+ * CborCodec}), so bytes, tuples and UUIDs come back exactly. Times are microseconds since the
+ * epoch, taken from the configured clock, never from the database's. A unit's {@code status}
+ * column mirrors its active attempt and changes in the same transaction; the index {@code
+ * work_unit_lease (spec_id, status, priority DESC, unit_key)} gives a lease the first available
+ * units of a spec in lease order without reading any other unit, and {@code attempt_expiry (status,
+ * expiration_us)} finds expired leases without a scan. Counts are exact {@code COUNT}s over these
+ * indexes, never cached.
+ *
+ * <h2>Transactions</h2>
+ *
+ * <p>Every API call is one READ COMMITTED transaction ({@code SqlStore.tx}). A transaction that
+ * loses a deadlock, a serialization check or a get-or-create race (a unique key another transaction
+ * just inserted) is run again from the start, a few times. A database that cannot be reached (a
+ * connection error, a server shutting down or out of connections, no connection within the
+ * configured timeout) becomes {@link io.coordinate.api.BackendUnavailableException} whose message
+ * names the database in one line; the failed call is not retried, since a commit whose answer was
+ * lost may have happened (a lease committed that way stays with its worker until it expires). The
+ * pool discards broken connections and opens new ones when the database returns, so the same
+ * backend works again by itself.
+ *
+ * <h2>Leasing</h2>
+ *
+ * <p>A request for work ({@code Leasing}) expires what ran out, reads every spec's meta with its
+ * pending count and whether it has an available unit, lets the {@code Scheduler} choose a spec, and
+ * claims that spec's first available units with {@code SELECT … ORDER BY … FETCH FIRST n ROWS ONLY
+ * FOR UPDATE SKIP LOCKED}, then inserts their attempts. {@code SKIP LOCKED} is why there is no
+ * global lock: concurrent requests, from this daemon or from others on the same database, each take
+ * the first units nobody else is claiming at that moment, without waiting for each other's
+ * transactions, and a unit locked by one request is invisible to the others until it commits (by
+ * then it is pending, so they would not take it anyway). The claiming {@code UPDATE} checks again
+ * that the unit is still available, so a unit is never leased twice.
+ *
+ * <p>A limit about a whole spec cannot work that way: two requests that skip each other's units
+ * could each count four pending units and each lease one more, breaking {@code max_running = 5};
+ * two requests for a continuous spec could each create the unit for "now". So a lease of a spec
+ * with {@code max_running} or a continuous spec first locks that spec's row ({@code SELECT … FOR
+ * UPDATE}) and counts its pending units again under the lock. Under READ COMMITTED each statement
+ * sees everything committed before it started, so a request that got the lock after another one
+ * committed sees that one's leases: the limit holds against the real state of the database, across
+ * every daemon, at every instant. Leases of such a spec run one at a time; leases of other specs
+ * never take the lock. Finishing or expiring a unit only lowers the count and takes no spec lock.
+ *
+ * <h2>Lock order</h2>
+ *
+ * <p>Every transaction that changes a unit and its attempts locks the unit's row first, then
+ * touches the attempt rows (attempt transitions, {@code makeAttempt}, clearing the active attempt,
+ * leasing, the expiry sweep, re-adding a unit); a lease that takes a spec lock takes it before any
+ * unit it claims. The same order everywhere keeps the common paths free of deadlocks; the rare
+ * ones left (destroying a spec while a lease that already swept one of its units waits for the spec
+ * lock, or two bulk adds of the same keys in different orders) are detected by the database, and
+ * the loser is retried.
+ *
+ * <h2>Expiry</h2>
+ *
+ * <p>No thread, in any daemon, needs to notice that a lease ran out. Each call whose answer depends
+ * on it (leasing, counts, status queries) first sweeps: it finds pending attempts whose expiration
+ * is past through {@code attempt_expiry} (one index probe when there are none), locks their units
+ * with {@code SKIP LOCKED} (a unit another transaction holds is being finished or renewed right
+ * now, and the next sweep sees the outcome), marks the attempts expired and makes the units
+ * available again, at most a few hundred per call. Reads that do not sweep treat a pending attempt
+ * past its expiration as expired, so no answer depends on when the sweep ran. An expired lease
+ * taken on one daemon is therefore available to the next request on any daemon.
+ *
+ * <h2>H2</h2>
+ *
+ * <p>H2 applies a row limit before it skips locked rows, so {@code SKIP LOCKED} with {@code FETCH
+ * FIRST} can come back empty while units remain, and with a lock it sorts every available unit
+ * instead of reading the index in order. But an H2 file can be open in only one process, so leases
+ * are serialized by a lock in this JVM per database and namespace (shared by every backend opened
+ * on that database here), and claim without row locks; the claiming {@code UPDATE} still checks
+ * that the unit is available. Everything else, including the spec lock, is the same as on
+ * PostgreSQL.
+ *
+ * <h2>Several daemons on one PostgreSQL database</h2>
+ *
+ * <p>Each daemon has its own pool; they share nothing but the database. Leasing, {@code
+ * max_running}, continuous specs, expiry and every other operation are exact across them, and they
+ * may start at the same time (Flyway serializes migrations with a database lock). {@link
+ * io.coordinate.sql.SqlConfig#schema()} puts the tables in a schema of their own, so separate sets
+ * of namespaces can share one database.
+ */
+package io.coordinate.sql;
