@@ -66,6 +66,21 @@ enum Dialect {
     return this == H2;
   }
 
+  /**
+   * The URL the pool connects with. H2 keeps only 8 parsed statements per session by default and
+   * a lease or a finish runs more than that, so every statement was parsed again; a larger cache
+   * keeps them all (an explicit setting in the URL wins).
+   */
+  String connectionUrl(String jdbcUrl) {
+    if (this == H2 && !jdbcUrl.toUpperCase(Locale.ROOT).contains("QUERY_CACHE_SIZE=")) {
+      return jdbcUrl + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE_SIZE;
+    }
+    return jdbcUrl;
+  }
+
+  /** Parsed statements H2 keeps per session: more than the backend's distinct statements. */
+  static final int H2_QUERY_CACHE_SIZE = 256;
+
   /** The column type for byte strings (keys, CBOR data). */
   String binaryType() {
     return binaryType;

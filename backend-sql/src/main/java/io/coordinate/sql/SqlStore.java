@@ -53,7 +53,7 @@ final class SqlStore implements AutoCloseable {
     this.config = config;
     this.dialect = Dialect.of(config.jdbcUrl());
     HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(config.jdbcUrl());
+    hc.setJdbcUrl(dialect.connectionUrl(config.jdbcUrl()));
     if (config.user() != null) {
       hc.setUsername(config.user());
     }
@@ -179,10 +179,11 @@ final class SqlStore implements AutoCloseable {
   private BackendUnavailableException unavailable(Throwable e) {
     SQLException sql = sqlCause(e);
     if (sql instanceof SQLTransientConnectionException && sql.getCause() == null) {
-      // The pool timed out without a failed connection attempt: every connection is in use.
+      // The pool timed out with no failed attempt to connect on record: its connections were all
+      // in use, or it was still opening new ones (as when the database has just come back).
       return new BackendUnavailableException(
           "no connection to database " + config.describe() + " within "
-              + connectionTimeoutMillis() + " ms: all " + config.poolSize() + " are in use",
+              + connectionTimeoutMillis() + " ms (" + poolState() + ")",
           e);
     }
     boolean unreachable = isUnreachable(sql);
@@ -195,6 +196,15 @@ final class SqlStore implements AutoCloseable {
     }
     String what = unreachable ? "cannot reach database " : "database error on ";
     return new BackendUnavailableException(what + config.describe() + ": " + detail, e);
+  }
+
+  private String poolState() {
+    var state = pool == null ? null : pool.getHikariPoolMXBean();
+    if (state == null) {
+      return "pool of " + config.poolSize();
+    }
+    return state.getActiveConnections() + " of " + state.getTotalConnections()
+        + " open connections in use, at most " + config.poolSize();
   }
 
   /** Connection failures, a server shutting down or starting up, or out of connections. */
