@@ -1,6 +1,14 @@
 package io.coordinate.sql;
 
+import io.coordinate.api.NewWorkUnit;
+import io.coordinate.api.WorkUnitKey;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.argument.Argument;
 
 /**
  * Everything that differs between the two databases, and nothing else: the binary column type, the
@@ -10,7 +18,7 @@ import java.util.Locale;
 enum Dialect {
   H2("VARBINARY") {
     @Override
-    String insertUnitIfAbsent() {
+    List<NewWorkUnit> insertUnitsIfAbsent(Handle h, long specId, List<NewWorkUnit> units) {
       // No ON CONFLICT outside H2's compatibility modes, and its MERGE runs row by row far slower
       // than two batches: see SqlWorkSpec.upsert.
       return null;
@@ -19,15 +27,52 @@ enum Dialect {
 
   POSTGRESQL("BYTEA") {
     @Override
-    String insertUnitIfAbsent() {
-      // Race-free against concurrent adders of the same key, and as cheap as a plain INSERT; the
-      // keys it skips are re-queued by an UPDATE (ON CONFLICT DO UPDATE cannot tell which rows
-      // existed, and their pending attempts must be expired).
-      return """
-          INSERT INTO work_unit (spec_id, unit_key, data, priority, not_before_us, status)
-          VALUES (:spec, :key, :data, :priority, :notBefore, 1)
-          ON CONFLICT (spec_id, unit_key) DO NOTHING
-          """;
+    List<NewWorkUnit> insertUnitsIfAbsent(Handle h, long specId, List<NewWorkUnit> units) {
+      if (units.size() >= PgUnitCopy.MIN_UNITS && PgUnitCopy.copyNew(h, specId, units)) {
+        return List.of();
+      }
+      // One statement over arrays: the server inserts the whole batch set-based, several times
+      // faster than a JDBC batch of single-row INSERTs (each planned and executed on its own).
+      // Race-free against concurrent adders of the same key; the keys it skips are re-queued by an
+      // UPDATE (ON CONFLICT DO UPDATE cannot tell which rows existed, and their pending attempts
+      // must be expired).
+      int n = units.size();
+      byte[][] keys = new byte[n][];
+      byte[][] data = new byte[n][];
+      Double[] priorities = new Double[n];
+      Long[] notBefore = new Long[n];
+      for (int i = 0; i < n; i++) {
+        NewWorkUnit u = units.get(i);
+        keys[i] = u.key().toByteArray();
+        data[i] = SqlStore.cbor(u.data());
+        priorities[i] = u.meta().priority();
+        notBefore[i] = u.meta().notBefore() == null ? null : SqlStore.micros(u.meta().notBefore());
+      }
+      Set<WorkUnitKey> inserted =
+          h.createQuery(
+              """
+              INSERT INTO work_unit (spec_id, unit_key, data, priority, not_before_us, status)
+              SELECT :spec, u.k, u.d, u.p, u.nb, 1
+              FROM unnest(:keys, :data, :priorities, :notBefore) AS u (k, d, p, nb)
+              ON CONFLICT (spec_id, unit_key) DO NOTHING
+              RETURNING unit_key
+              """)
+          .bind("spec", specId)
+          .bind("keys", array("bytea", keys))
+          .bind("data", array("bytea", data))
+          .bind("priorities", array("float8", priorities))
+          .bind("notBefore", array("int8", notBefore))
+          .map((rs, ctx) -> WorkUnitKey.of(rs.getBytes(1)))
+          .collect(Collectors.toCollection(HashSet::new));
+      return inserted.size() == n
+          ? List.of()
+          : units.stream().filter(u -> !inserted.contains(u.key())).toList();
+    }
+
+    private static Argument array(String elementType, Object[] elements) {
+      return (position, statement, ctx) ->
+          statement.setArray(
+              position, statement.getConnection().createArrayOf(elementType, elements));
     }
   };
 
@@ -45,6 +90,14 @@ enum Dialect {
    */
   boolean serializesLeasesInProcess() {
     return this == H2;
+  }
+
+  /**
+   * Whether a lease claims its units and creates their attempts in one statement (data-modifying
+   * {@code WITH} queries, which H2 lacks). Elsewhere it takes a statement per step and unit.
+   */
+  boolean leasesInOneStatement() {
+    return this == POSTGRESQL;
   }
 
   /**
@@ -87,11 +140,29 @@ enum Dialect {
   }
 
   /**
-   * Inserts a unit unless its key exists, counting 1 for an inserted row and 0 for a skipped one.
-   * Binds {@code spec, key, data, priority, notBefore}. {@code null} where the dialect has no such
-   * statement: then the units are updated first and the keys not found are inserted.
+   * Inserts those units (of distinct keys) whose key the spec does not hold yet and returns the
+   * others. {@code null} where the database has no insert-if-absent: then the units are updated
+   * first and the keys not found are inserted.
    */
-  abstract String insertUnitIfAbsent();
+  abstract List<NewWorkUnit> insertUnitsIfAbsent(Handle h, long specId, List<NewWorkUnit> units);
+
+  /**
+   * The lock an add takes on its spec's row, so that destroying the spec (which locks the row for
+   * update, then deletes its units) waits for the add, and an add that comes after finds the spec
+   * gone. PostgreSQL's weakest row lock suffices and does not block other adds or leases; H2 has
+   * only the exclusive one.
+   */
+  String specLockForAdding() {
+    return this == H2 ? "FOR UPDATE" : "FOR KEY SHARE";
+  }
+
+  /**
+   * The lock a lease of a spec with a whole-spec rule takes on the spec's row: one such lease at a
+   * time. On PostgreSQL it lets adds to the spec (see {@link #specLockForAdding}) go on meanwhile.
+   */
+  String specLockForLeasing() {
+    return this == H2 ? "FOR UPDATE" : "FOR NO KEY UPDATE";
+  }
 
   static Dialect of(String jdbcUrl) {
     String url = jdbcUrl.toLowerCase(Locale.ROOT);

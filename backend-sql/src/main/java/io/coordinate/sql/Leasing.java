@@ -8,6 +8,7 @@ import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.data.DataValues;
 import io.coordinate.api.scheduling.Scheduler;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +86,7 @@ final class Leasing {
               .meta();
       boolean wholeSpecRule = meta.maxRunning() > 0 || meta.continuous();
       if (wholeSpecRule) {
-        Optional<WorkSpecMeta> locked = lockAndCount(h, spec.id(), now);
+        Optional<WorkSpecMeta> locked = lockAndCount(h, store.dialect, spec.id(), now);
         if (locked.isEmpty() || !locked.get().canDoWork(SqlStore.instant(now))) {
           continue; // deleted, or filled up by another daemon meanwhile: choose again
         }
@@ -94,6 +95,10 @@ final class Leasing {
       SqlWorkSpec specHandle = new SqlWorkSpec(ns, spec.id(), spec.name());
       List<Attempt> leased = new ArrayList<>();
       int n = Scheduler.batchSize(request, meta);
+      if (store.dialect.leasesInOneStatement() && meta.maxRetries() <= 0) {
+        leased.addAll(leaseInOneStatement(h, specHandle, worker, n, now, expiration));
+      }
+      // The general path: units over max_retries, H2, and whatever the statement left to do.
       while (leased.size() < n) {
         List<Claim> claims = claim(h, store.dialect, spec.id(), n - leased.size(), now);
         if (claims.isEmpty()) {
@@ -124,9 +129,12 @@ final class Leasing {
   }
 
   /** Locks a spec's row and reads its meta with exact counts; empty if the spec is gone. */
-  private static Optional<WorkSpecMeta> lockAndCount(Handle h, long specId, long now) {
+  private static Optional<WorkSpecMeta> lockAndCount(
+      Handle h, Dialect dialect, long specId, long now) {
     Optional<SpecRow> row =
-        h.createQuery("SELECT " + SpecRow.COLUMNS + " FROM work_spec WHERE id = :id FOR UPDATE")
+        h.createQuery(
+                "SELECT " + SpecRow.COLUMNS + " FROM work_spec WHERE id = :id "
+                    + dialect.specLockForLeasing())
             .bind("id", specId)
             .map((rs, ctx) -> SpecRow.map(rs))
             .findOne();
@@ -163,6 +171,44 @@ final class Leasing {
         .bind("now", now)
         .map((rs, ctx) -> new Claim(rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.getInt(4)))
         .list();
+  }
+
+  /**
+   * Claims up to {@code n} available units and gives each a pending attempt in one statement, one
+   * round trip whatever the batch size. Returns the attempts in lease order.
+   */
+  private static List<Attempt> leaseInOneStatement(
+      Handle h, SqlWorkSpec spec, SqlWorker worker, int n, long now, long expiration) {
+    record Leased(double priority, WorkUnitKey key, Attempt attempt) {}
+    return h.createQuery(
+            "WITH claimed AS (SELECT id FROM work_unit"
+                + " WHERE spec_id = :spec AND status = 1"
+                + " AND (not_before_us IS NULL OR not_before_us <= :now)"
+                + " ORDER BY spec_id, status, priority DESC, unit_key FETCH FIRST " + n
+                + " ROWS ONLY FOR UPDATE SKIP LOCKED),"
+                + " attempts AS (INSERT INTO attempt (unit_id, worker_id, status, start_us,"
+                + " expiration_us) SELECT id, :worker, 1, :now, :exp FROM claimed"
+                + " RETURNING id, unit_id)"
+                + " UPDATE work_unit u SET status = 2, active_attempt_id = a.id,"
+                + " attempt_count = u.attempt_count + 1 FROM attempts a WHERE u.id = a.unit_id"
+                + " RETURNING u.id, u.unit_key, u.priority, a.id")
+        .bind("spec", spec.id())
+        .bind("now", now)
+        .bind("worker", worker.id())
+        .bind("exp", expiration)
+        .map(
+            (rs, ctx) -> {
+              WorkUnitKey key = WorkUnitKey.of(rs.getBytes(2));
+              SqlWorkUnit unit = new SqlWorkUnit(spec, rs.getLong(1), key);
+              return new Leased(rs.getDouble(3), key, new SqlAttempt(unit, worker, rs.getLong(4)));
+            })
+        .stream()
+        .sorted(
+            Comparator.comparingDouble(Leased::priority)
+                .reversed()
+                .thenComparing(Leased::key))
+        .map(Leased::attempt)
+        .toList();
   }
 
   /** Creates (or reuses) the unit named for now and moves the spec's next-continuous time. */

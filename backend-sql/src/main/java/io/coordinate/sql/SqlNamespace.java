@@ -52,7 +52,20 @@ final class SqlNamespace implements Namespace {
   public void destroy() {
     store.txRun(
         (h, now) -> {
-          requireLive(h);
+          // The namespace row first: creating a spec in it waits (its foreign key), then fails.
+          if (h.createQuery("SELECT 1 FROM namespace WHERE id = :id FOR UPDATE")
+              .bind("id", id)
+              .mapTo(Integer.class)
+              .findOne()
+              .isEmpty()) {
+            throw new GoneException("namespace " + name);
+          }
+          deleteUnits(
+              h,
+              h.createQuery("SELECT id FROM work_spec WHERE namespace_id = :ns FOR UPDATE")
+                  .bind("ns", id)
+                  .mapTo(Long.class)
+                  .list());
           h.createUpdate("DELETE FROM namespace WHERE id = :id").bind("id", id).execute();
         });
   }
@@ -157,15 +170,32 @@ final class SqlNamespace implements Namespace {
     store.txRun(
         (h, now) -> {
           requireLive(h);
-          int n =
-              h.createUpdate("DELETE FROM work_spec WHERE namespace_id = :ns AND name = :name")
+          Long specId =
+              h.createQuery(
+                      "SELECT id FROM work_spec WHERE namespace_id = :ns AND name = :name"
+                          + " FOR UPDATE")
                   .bind("ns", id)
                   .bind("name", specName)
-                  .execute();
-          if (n == 0) {
-            throw new NoSuchWorkSpecException(specName);
-          }
+                  .mapTo(Long.class)
+                  .findOne()
+                  .orElseThrow(() -> new NoSuchWorkSpecException(specName));
+          deleteUnits(h, List.of(specId));
+          h.createUpdate("DELETE FROM work_spec WHERE id = :id").bind("id", specId).execute();
         });
+  }
+
+  /**
+   * Deletes the units (and with them their attempts) of specs whose rows this transaction has
+   * locked for update. An add holds a lock on its spec's row until it commits, so the lock waited
+   * for adds in flight, whose units are deleted here too, and adds that come later find the spec
+   * gone (no foreign key does it: see {@code SqlWorkSpec.upsert}).
+   */
+  private static void deleteUnits(Handle h, List<Long> lockedSpecs) {
+    if (!lockedSpecs.isEmpty()) {
+      h.createUpdate("DELETE FROM work_unit WHERE spec_id IN (<specs>)")
+          .bindList("specs", lockedSpecs)
+          .execute();
+    }
   }
 
   @Override

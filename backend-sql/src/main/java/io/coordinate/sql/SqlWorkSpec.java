@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -149,8 +150,7 @@ final class SqlWorkSpec implements WorkSpec {
     long unitId =
         store.tx(
             (h, now) -> {
-              requireLive(h);
-              upsert(h, store.dialect, id, List.of(unit), now);
+              addOrGone(h, List.of(unit), now);
               return unitId(h, key);
             });
     return new SqlWorkUnit(this, unitId, key);
@@ -160,40 +160,46 @@ final class SqlWorkSpec implements WorkSpec {
   public void addWorkUnits(List<NewWorkUnit> units) {
     List<NewWorkUnit> copy = NewWorkUnit.copyOfBatch(units);
     store.txRun(
-        (h, now) -> {
-          requireLive(h);
-          upsert(h, store.dialect, id, copy, now);
-        });
+        (h, now) -> addOrGone(h, copy, now));
+  }
+
+  private void addOrGone(Handle h, List<NewWorkUnit> units, long now) {
+    if (!upsert(h, store.dialect, id, units, now)) {
+      throw new GoneException("work spec " + name);
+    }
   }
 
   /**
    * Adds units, or replaces the data and meta of those whose key exists and queues them again,
    * whatever their state: a pending lease on such a unit is lost (its attempt expires now) and its
    * past attempts stay. One batch per step; callers hold the transaction, so it is all or nothing.
-   * A key given twice takes its last data.
+   * A key given twice takes its last data. Returns false, adding nothing, if the spec is gone.
+   *
+   * <p>No foreign key guards {@code work_unit.spec_id} (checking it row by row doubled the cost of
+   * a bulk add); the lock this takes on the spec's row does instead: destroying a spec or its
+   * namespace locks the spec rows and then deletes their units, so an add either commits first and
+   * its units are deleted, or waits and finds the spec gone.
    */
-  static void upsert(Handle h, Dialect dialect, long specId, List<NewWorkUnit> units, long now) {
+  static boolean upsert(
+      Handle h, Dialect dialect, long specId, List<NewWorkUnit> units, long now) {
+    if (h.createQuery("SELECT 1 FROM work_spec WHERE id = :id " + dialect.specLockForAdding())
+        .bind("id", specId)
+        .mapTo(Integer.class)
+        .findOne()
+        .isEmpty()) {
+      return false;
+    }
+    units = lastOfEachKey(units);
     if (units.isEmpty()) {
-      return;
+      return true;
     }
     List<NewWorkUnit> existing = new ArrayList<>();
-    if (dialect.insertUnitIfAbsent() != null) {
-      // New keys, the common case, take one statement each; the rest are then re-queued.
-      List<NewWorkUnit> pending = units;
-      while (!pending.isEmpty()) {
-        int[] inserted =
-            bindUnits(h.prepareBatch(dialect.insertUnitIfAbsent()), specId, pending).execute();
-        List<NewWorkUnit> found = new ArrayList<>();
-        for (int i = 0; i < pending.size(); i++) {
-          if (inserted[i] != 1) { // 0: the key exists; a driver that does not count: re-queue it
-            found.add(pending.get(i));
-          }
-        }
-        if (found.isEmpty()) {
-          break;
-        }
+    List<NewWorkUnit> found = dialect.insertUnitsIfAbsent(h, specId, units);
+    if (found != null) {
+      // New keys, the common case, take one statement; the rest are then re-queued.
+      while (!found.isEmpty()) {
         int[] requeued = requeue(h, specId, found);
-        pending = new ArrayList<>();
+        List<NewWorkUnit> pending = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
           if (requeued[i] > 0) {
             existing.add(found.get(i));
@@ -201,15 +207,16 @@ final class SqlWorkSpec implements WorkSpec {
             pending.add(found.get(i)); // deleted by another transaction in between: insert it
           }
         }
+        found = pending.isEmpty() ? List.of() : dialect.insertUnitsIfAbsent(h, specId, pending);
       }
     } else {
       int[] requeued = requeue(h, specId, units);
-      Map<WorkUnitKey, NewWorkUnit> missing = new LinkedHashMap<>();
+      List<NewWorkUnit> missing = new ArrayList<>();
       for (int i = 0; i < units.size(); i++) {
         if (requeued[i] > 0) {
           existing.add(units.get(i));
         } else {
-          missing.put(units.get(i).key(), units.get(i)); // a key given twice: the last one wins
+          missing.add(units.get(i));
         }
       }
       if (!missing.isEmpty()) {
@@ -218,12 +225,12 @@ final class SqlWorkSpec implements WorkSpec {
                     "INSERT INTO work_unit (spec_id, unit_key, data, priority, not_before_us,"
                         + " status) VALUES (:spec, :key, :data, :priority, :notBefore, 1)"),
                 specId,
-                List.copyOf(missing.values()))
+                missing)
             .execute();
       }
     }
     if (existing.isEmpty()) {
-      return;
+      return true;
     }
     // The unit rows are locked by the re-queue above, so this keeps the unit-then-attempt order.
     // A unit's only pending attempt is its active one, which the re-queue just dropped.
@@ -235,6 +242,16 @@ final class SqlWorkSpec implements WorkSpec {
       expire.bind("now", now).bind("spec", specId).bind("key", u.key().toByteArray()).add();
     }
     expire.execute();
+    return true;
+  }
+
+  /** The units with each key once, taking its last data and meta as adding them in turn would. */
+  private static List<NewWorkUnit> lastOfEachKey(List<NewWorkUnit> units) {
+    Map<WorkUnitKey, NewWorkUnit> byKey = new LinkedHashMap<>();
+    for (NewWorkUnit u : units) {
+      byKey.put(u.key(), u);
+    }
+    return byKey.size() == units.size() ? units : List.copyOf(byKey.values());
   }
 
   /**

@@ -10,6 +10,7 @@ import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitQuery;
 import io.coordinate.api.Worker;
 import io.coordinate.api.data.ByteString;
+import io.coordinate.sql.TestStores.Store;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,21 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SqlKeysTest {
   @RegisterExtension final TestStores stores = new TestStores();
-
-  /** The stores the SQL backend runs on. */
-  enum Store {
-    H2_MEMORY,
-    H2_FILE,
-    POSTGRESQL;
-
-    SqlConfig config(TestStores stores) {
-      return switch (this) {
-        case H2_MEMORY -> SqlConfig.h2Memory("keys-" + UUID.randomUUID());
-        case H2_FILE -> stores.h2File();
-        case POSTGRESQL -> stores.postgresSchema();
-      };
-    }
-  }
 
   private static final List<byte[]> KEYS =
       List.of(

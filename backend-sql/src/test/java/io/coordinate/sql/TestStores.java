@@ -32,6 +32,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class TestStores implements AfterEachCallback {
   /** The environment variable naming the test PostgreSQL server ({@code postgres://…} or JDBC). */
+  /** The stores the SQL backend runs on, for tests parameterized over them. */
+  enum Store {
+    H2_MEMORY,
+    H2_FILE,
+    POSTGRESQL;
+
+    SqlConfig config(TestStores stores) {
+      return switch (this) {
+        case H2_MEMORY -> SqlConfig.h2Memory("test-" + UUID.randomUUID());
+        case H2_FILE -> stores.h2File();
+        case POSTGRESQL -> stores.postgresSchema();
+      };
+    }
+  }
+
   static final String PG_URL_VARIABLE = "COORDINATE_TEST_PG_URL";
 
   private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();

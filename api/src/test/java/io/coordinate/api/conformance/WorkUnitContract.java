@@ -889,6 +889,58 @@ public interface WorkUnitContract extends KitFixture {
     assertThat(thrown).isInstanceOf(InvalidRequestException.class);
   }
 
+  /**
+   * A batch large enough for a backend's bulk path (PostgreSQL copies batches of 64 and more):
+   * every unit's key, data and meta arrive exactly, delayed and prioritized ones included.
+   */
+  @Test
+  default void addWorkUnitsInALargeBatchKeepsEveryUnitExactly() {
+    WorkSpec s = spec(namespace(), "s");
+    List<NewWorkUnit> batch = new ArrayList<>();
+    Instant later = clock().instant().plus(Duration.ofHours(1));
+    for (int i = 0; i < 300; i++) {
+      WorkUnitMeta meta =
+          i % 3 == 0 ? WorkUnitMeta.DEFAULT : new WorkUnitMeta(i * 0.5, i % 3 == 1 ? null : later);
+      batch.add(
+          new NewWorkUnit(
+              bytesKey(0x80, i >> 8, i & 0xff), Map.of("i", (long) i, "raw", ByteString.utf8("x")), meta));
+    }
+    s.addWorkUnits(batch);
+    assertThat(counts(s)).isEqualTo(expectCounts(AVAILABLE, 200L, DELAYED, 100L));
+    for (NewWorkUnit expected : List.of(batch.get(0), batch.get(1), batch.get(2), batch.get(299))) {
+      WorkUnit u = s.workUnit(expected.key());
+      assertThat(u.data()).isEqualTo(expected.data());
+      assertThat(u.meta()).isEqualTo(expected.meta());
+    }
+  }
+
+  /**
+   * A large batch in which some keys exist (one leased, one finished) and one key comes twice:
+   * the new keys are added, the existing ones queued again with their new data (the lease is
+   * lost), the repeated key takes its last data, all in one call.
+   */
+  @Test
+  default void addWorkUnitsInALargeBatchWithExistingKeysQueuesThemAgain() {
+    WorkSpec s = spec(namespace(), "s");
+    addUnit(s, "u000", Map.of("v", 0L));
+    addUnit(s, "u001", Map.of("v", 0L));
+    Attempt done = leaseOne(namespace(), "w");
+    done.finish(null);
+    Attempt leased = leaseOne(namespace(), "w");
+    List<NewWorkUnit> batch = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      batch.add(NewWorkUnit.of(String.format("u%03d", i), Map.of("v", 1L)));
+    }
+    batch.add(NewWorkUnit.of("u150", Map.of("v", 2L)));
+    s.addWorkUnits(batch);
+    assertThat(counts(s)).isEqualTo(expectCounts(AVAILABLE, 200L));
+    assertThat(s.workUnit(key("u000")).data()).isEqualTo(Map.of("v", 1L));
+    assertThat(s.workUnit(key("u001")).data()).isEqualTo(Map.of("v", 1L));
+    assertThat(s.workUnit(key("u150")).data()).isEqualTo(Map.of("v", 2L));
+    assertThat(leased.status()).isEqualTo(AttemptStatus.EXPIRED);
+    assertThat(done.status()).isEqualTo(AttemptStatus.FINISHED);
+  }
+
   // ---------------------------------------------------------------- unit meta
 
   @Test
