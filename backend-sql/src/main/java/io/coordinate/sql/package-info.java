@@ -19,6 +19,14 @@
  * expiration_us)} finds expired leases without a scan. Counts are exact {@code COUNT}s over these
  * indexes, never cached.
  *
+ * <p>{@code work_unit.spec_id} has no foreign key (schema version 2 dropped it): checked row by
+ * row, it cost as much as the rest of a bulk add. The rule is kept by row locks instead: an add
+ * locks its spec's row (PostgreSQL: {@code FOR KEY SHARE}, which other adds and leases do not wait
+ * for) and finds it gone or adds; destroying a spec or a namespace locks the spec rows for update,
+ * which waits for adds in flight, then deletes their units. On PostgreSQL a batch of 64 units or
+ * more is added by a binary {@code COPY} under a savepoint, and by an insert-if-absent over arrays
+ * when a key exists already.
+ *
  * <h2>Transactions</h2>
  *
  * <p>Every API call is one READ COMMITTED transaction ({@code SqlStore.tx}). A transaction that
@@ -36,7 +44,8 @@
  * <p>A request for work ({@code Leasing}) expires what ran out, reads every spec's meta with its
  * pending count and whether it has an available unit, lets the {@code Scheduler} choose a spec, and
  * claims that spec's first available units with {@code SELECT … ORDER BY … FETCH FIRST n ROWS ONLY
- * FOR UPDATE SKIP LOCKED}, then inserts their attempts. {@code SKIP LOCKED} is why there is no
+ * FOR UPDATE SKIP LOCKED}, then inserts their attempts (on PostgreSQL all in one statement with
+ * data-modifying {@code WITH} queries, one round trip whatever the batch size). {@code SKIP LOCKED} is why there is no
  * global lock: concurrent requests, from this daemon or from others on the same database, each take
  * the first units nobody else is claiming at that moment, without waiting for each other's
  * transactions, and a unit locked by one request is invisible to the others until it commits (by

@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @State(Scope.Thread)
 public class SqlAddBenchmark {
-  /** Which store: {@code h2}, {@code h2qc} or {@code pg} (see {@link SqlStores}). */
+  /** Which store: {@code h2}, {@code h2;OPTION=VALUE…} or {@code pg} (see {@link SqlStores}). */
   @Param({"h2", "pg"})
   public String store;
 

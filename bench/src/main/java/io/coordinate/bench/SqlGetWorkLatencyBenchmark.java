@@ -50,7 +50,7 @@ public class SqlGetWorkLatencyBenchmark {
   private static final AttemptRequest ONE = AttemptRequest.of(1);
   private static final WorkUnitQuery FINISHED = WorkUnitQuery.statuses(WorkUnitStatus.FINISHED);
 
-  /** Which store: {@code h2}, {@code h2qc} or {@code pg} (see {@link SqlStores}). */
+  /** Which store: {@code h2}, {@code h2;OPTION=VALUE…} or {@code pg} (see {@link SqlStores}). */
   @Param({"pg"})
   public String store;
 

@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * JDBC and Jdbi path keeps getting faster for about ten seconds while the JIT compiles it.
  *
  * <p>Run: {@code bench/run SqlLeaseCycleBenchmark} (needs {@value SqlStores#PG_URL_ENV} for
- * {@code store=pg}; {@code -p store=h2qc} measures H2 with a larger statement cache).
+ * {@code store=pg}; {@code -p store=h2} runs H2 alone).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -70,7 +70,7 @@ public class SqlLeaseCycleBenchmark {
   /** The shared queue: one namespace, one work spec, on a store opened for the trial. */
   @State(Scope.Benchmark)
   public static class Queue {
-    /** Which store: {@code h2}, {@code h2qc} or {@code pg} (see {@link SqlStores}). */
+    /** Which store: {@code h2}, {@code h2;OPTION=VALUE…} or {@code pg} (see {@link SqlStores}). */
     @Param({"h2", "pg"})
     public String store;
 

@@ -21,8 +21,6 @@ import java.util.stream.Stream;
  *   <li>{@code h2}: an H2 file database in a new temporary directory ({@link SqlConfig#h2File}),
  *       deleted again on close;
  *   <li>{@code h2;OPTION=VALUE…}: the same with these options appended to the JDBC URL;
- *   <li>{@code h2qc}: short for {@code h2;QUERY_CACHE_SIZE=128} (H2 keeps 8 parsed statements per
- *       session by default; the backend uses more than 8 distinct ones);
  *   <li>{@code pg}: the PostgreSQL database named by {@value #PG_URL_ENV} (for example {@code
  *       postgres://coordinate:coordinate@127.0.0.1:5432/coordinate}), in the schema {@value
  *       #PG_SCHEMA}, which is dropped and re-created on every open so that nothing else in that
@@ -49,7 +47,7 @@ final class SqlStores {
     }
   }
 
-  /** Opens store {@code name} ({@code h2…}, {@code h2qc} or {@code pg}) on empty tables. */
+  /** Opens store {@code name} ({@code h2…} or {@code pg}) on empty tables. */
   static Opened open(String name) {
     return open(name, null);
   }
@@ -64,13 +62,11 @@ final class SqlStores {
       opened = openPostgres(pgUrl(), PG_SCHEMA);
     } else {
       String options;
-      if (name.equals("h2qc")) {
-        options = ";QUERY_CACHE_SIZE=128";
-      } else if (name.equals("h2") || name.startsWith("h2;")) {
+      if (name.equals("h2") || name.startsWith("h2;")) {
         options = name.substring(2);
       } else {
         throw new IllegalArgumentException(
-            "unknown store " + name + " (h2, h2;OPTION=VALUE…, h2qc or pg)");
+            "unknown store " + name + " (h2, h2;OPTION=VALUE… or pg)");
       }
       Path dir;
       try {
