@@ -59,6 +59,8 @@ final class PgUnitCopy {
 
   private static void copy(Handle h, long specId, List<NewWorkUnit> units)
       throws SQLException, IOException {
+    // Past Jdbi, so its statement count would miss it: one COPY is one statement, accepted or not.
+    SqlStore.countStatement(h);
     CopyIn in = h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
     try {
       Rows rows = new Rows();

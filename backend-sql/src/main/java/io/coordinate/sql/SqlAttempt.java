@@ -126,12 +126,20 @@ final class SqlAttempt implements Attempt {
 
   @Override
   public Map<String, Object> data() {
-    return store.tx(
-        (h, now) -> {
-          UnitRow u = unit.row(h, false);
-          Row r = row(h);
-          return r.data() != null ? SqlStore.map(r.data()) : u.dataMap();
-        });
+    // One statement: the job server reads it for every unit it hands out.
+    byte[] cbor =
+        store.tx(
+            (h, now) ->
+                h.createQuery(
+                        "SELECT COALESCE(a.data, u.data) FROM attempt a"
+                            + " JOIN work_unit u ON u.id = a.unit_id"
+                            + " WHERE a.id = :id AND u.id = :unit")
+                    .bind("id", id)
+                    .bind("unit", unit.id())
+                    .mapTo(byte[].class)
+                    .findOne()
+                    .orElseThrow(unit::gone));
+    return SqlStore.map(cbor);
   }
 
   @Override

@@ -67,6 +67,16 @@ public final class SqlCoordinate implements Coordinate {
     return names;
   }
 
+  /**
+   * SQL statements this backend has executed since it opened, for metrics and benchmarks. Every
+   * statement sent to the database counts once (a batch, a bulk COPY, and a statement the database
+   * rejected included); transaction control and the schema migration do not. Cheap to read, and
+   * never decreases.
+   */
+  public long statementsExecuted() {
+    return store.statementsExecuted();
+  }
+
   @Override
   public void close() {
     store.close();

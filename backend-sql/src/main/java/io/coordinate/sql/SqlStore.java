@@ -17,12 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,7 @@ final class SqlStore implements AutoCloseable {
   final Dialect dialect;
   private final HikariDataSource pool;
   private final Jdbi jdbi;
+  private final StatementCounter statements = new StatementCounter();
 
   /** The body of a transaction: gets the handle and the transaction's time in microseconds. */
   interface TxBody<T> {
@@ -87,6 +92,7 @@ final class SqlStore implements AutoCloseable {
       throw unavailable(e);
     }
     this.jdbi = Jdbi.create(pool);
+    jdbi.setSqlLogger(statements);
     this.h2 = dialect == Dialect.H2 ? H2Database.acquire(config.describe()) : null;
   }
 
@@ -117,6 +123,44 @@ final class SqlStore implements AutoCloseable {
       flyway.schemas(config.schema()).createSchemas(true);
     }
     flyway.load().migrate();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Statement count
+  // ---------------------------------------------------------------------------------------
+
+  /**
+   * SQL statements executed through this store since it opened, for metrics and benchmarks: every
+   * statement Jdbi ran (a batch counts once, a statement the database rejected counts too) and
+   * every COPY. Transaction control (begin, commit, savepoints) and the schema migration are not
+   * counted.
+   */
+  long statementsExecuted() {
+    return statements.sum();
+  }
+
+  /**
+   * Counts one statement run on {@code h} past Jdbi, such as a COPY through the driver. The
+   * counter is found through the handle's configuration, so callers that have only a handle need
+   * nothing else.
+   */
+  static void countStatement(Handle h) {
+    if (h.getConfig(SqlStatements.class).getSqlLogger() instanceof StatementCounter counter) {
+      counter.increment();
+    }
+  }
+
+  /** Counts statements as Jdbi executes them; called on every statement, so it only adds one. */
+  private static final class StatementCounter extends LongAdder implements SqlLogger {
+    @Override
+    public void logAfterExecution(StatementContext context) {
+      increment();
+    }
+
+    @Override
+    public void logException(StatementContext context, SQLException ex) {
+      increment(); // it reached the database all the same
+    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -157,7 +201,7 @@ final class SqlStore implements AutoCloseable {
     }
   }
 
-  /** Deadlocks, serialization failures and unique-key races of get-or-create: try again. */
+  /** Deadlocks, serialization failures, and races with a concurrent create or delete: try again. */
   private static boolean isRetryable(Throwable e) {
     SQLException sql = sqlCause(e);
     if (sql == null) {
@@ -168,6 +212,10 @@ final class SqlStore implements AutoCloseable {
         && (state.equals("40001") // serialization failure (H2 deadlock too)
             || state.equals("40P01") // PostgreSQL deadlock
             || state.equals("23505") // unique violation: another transaction created it first
+            // A row referred to was deleted by another transaction meanwhile (H2 claims units
+            // for a lease without locking them; a delete can come between claim and attempt).
+            || state.equals("23503") // PostgreSQL foreign key violation
+            || state.equals("23506") // H2 referential integrity violation
             || state.equals("HYT00")); // H2 lock timeout
   }
 

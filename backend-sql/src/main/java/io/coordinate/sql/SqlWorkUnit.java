@@ -129,14 +129,26 @@ final class SqlWorkUnit implements WorkUnit {
 
   @Override
   public Optional<Attempt> activeAttempt() {
+    // One statement: the job server asks this of every unit it updates.
     return store.tx(
-        (h, now) -> {
-          UnitRow u = row(h, false);
-          if (u.activeAttemptId() == null) {
-            return Optional.<Attempt>empty();
-          }
-          return Optional.of(SqlAttempt.load(h, this, u.activeAttemptId()));
-        });
+        (h, now) ->
+            h.createQuery(
+                    "SELECT a.id, w.id, w.name FROM work_unit u"
+                        + " LEFT JOIN attempt a ON a.id = u.active_attempt_id"
+                        + " LEFT JOIN worker w ON w.id = a.worker_id WHERE u.id = :id")
+                .bind("id", id)
+                .map(
+                    (rs, ctx) -> {
+                      long attemptId = rs.getLong(1);
+                      if (rs.wasNull()) {
+                        return Optional.<Attempt>empty();
+                      }
+                      SqlWorker worker =
+                          new SqlWorker(spec.sqlNamespace(), rs.getLong(2), rs.getString(3));
+                      return Optional.<Attempt>of(new SqlAttempt(this, worker, attemptId));
+                    })
+                .findOne()
+                .orElseThrow(this::gone));
   }
 
   @Override

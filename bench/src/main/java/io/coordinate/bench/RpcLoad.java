@@ -2,6 +2,8 @@ package io.coordinate.bench;
 
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.data.ByteString;
+import io.coordinate.cache.CacheSettings;
+import io.coordinate.cache.CachingCoordinate;
 import io.coordinate.memory.MemoryCoordinate;
 import io.coordinate.rpc.CborRpcServer;
 import io.coordinate.sql.SqlConfig;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * A CBOR-RPC load generator: N work units drained by C connections, each a worker looping
@@ -31,7 +34,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * CborRpcServer} in this process on a free port over the backend named by {@code --backend}:
  * {@code memory}; {@code h2} (an H2 file store in a new temporary directory); a directory (an H2
  * file store there); a {@code jdbc:} URL; or a {@code postgres://} URL, used in the schema {@code
- * --schema} (default {@value #DEFAULT_SCHEMA}), which is dropped and re-created first.
+ * --schema} (default {@value #DEFAULT_SCHEMA}), which is dropped and re-created first. With {@code
+ * --cache on} that backend is wrapped in a {@link CachingCoordinate}, as the daemon does by default.
+ *
+ * <p>Over an in-process SQL backend it also reports the SQL statements the backend executed per
+ * unit while the units were drained ({@link SqlCoordinate#statementsExecuted()}, read from the SQL
+ * backend itself, beneath any cache); against a daemon or the memory backend that column is "-".
  *
  * <p>Every run uses a work spec of its own, removed afterwards. Before it removes it, the run checks
  * that every unit was handed out exactly once and that {@code count_work_units} reports all N
@@ -59,6 +67,7 @@ public final class RpcLoad {
     long lease = 300;
     int repeat = 1;
     int warmupUnits = 5_000;
+    boolean cache;
   }
 
   /** What one run measured. */
@@ -72,10 +81,21 @@ public final class RpcLoad {
       double p50Micros,
       double p99Micros,
       double finishP50Micros,
+      long statements,
       String loadBefore,
       String loadAfter) {
+    /** {@link #statements} when the backend's statements cannot be counted. */
+    static final long NOT_COUNTED = -1;
+
     double unitsPerSecond() {
       return units / seconds;
+    }
+
+    /** SQL statements per unit drained, or "-" where they are not counted. */
+    String statementsPerUnit() {
+      return statements == NOT_COUNTED
+          ? "-"
+          : String.format(Locale.ROOT, "%.1f", (double) statements / units);
     }
   }
 
@@ -95,6 +115,7 @@ public final class RpcLoad {
     String host;
     int port;
     Coordinate coordinate = null;
+    LongSupplier statements = null; // the SQL backend's statement count, where there is one
     CborRpcServer server = null;
     Path tempDir = null;
     String described;
@@ -110,13 +131,21 @@ public final class RpcLoad {
       } else {
         coordinate = openBackend(o);
       }
+      if (coordinate instanceof SqlCoordinate sql) {
+        statements = sql::statementsExecuted; // the SQL backend's own count, beneath any cache
+      }
+      if (o.cache) {
+        coordinate = CachingCoordinate.wrap(coordinate, CacheSettings.DEFAULT); // closes it too
+      }
       server =
           CborRpcServer.start(
               coordinate,
               CborRpcServer.Settings.defaults().withAddress(new InetSocketAddress("127.0.0.1", 0)));
       host = "127.0.0.1";
       port = server.address().getPort();
-      described = "in-process server on " + o.backend.replaceAll("//[^@/]*@", "//");
+      described =
+          "in-process server on " + o.backend.replaceAll("//[^@/]*@", "//")
+              + (o.cache ? " behind the cache" : "");
     }
     System.out.printf(
         "rpc-load: %s; %d units per run; nproc %d; load average %s%n",
@@ -130,22 +159,23 @@ public final class RpcLoad {
         w.units = o.warmupUnits;
         w.lease = o.lease;
         for (int b : o.batches) {
-          run(host, port, w, 8, b, ++run);
+          run(host, port, w, 8, b, ++run, statements);
         }
         System.out.printf("warm-up done (%d units per batch size)%n", o.warmupUnits);
       }
       for (int r = 0; r < o.repeat; r++) {
         for (int c : o.connections) {
           for (int b : o.batches) {
-            Result result = run(host, port, o, c, b, ++run);
+            Result result = run(host, port, o, c, b, ++run, statements);
             results.add(result);
             System.out.printf(
                 Locale.ROOT,
                 "C=%d B=%d: %,.0f units/s, %.2f s, get_work p50 %.0f µs p99 %.0f µs (%d calls),"
-                    + " update p50 %.0f µs, adds %.2f s; load %s -> %s%n",
+                    + " update p50 %.0f µs, adds %.2f s, %s statements/unit; load %s -> %s%n",
                 c, b, result.unitsPerSecond(), result.seconds(), result.p50Micros(),
                 result.p99Micros(), result.getWorkCalls(), result.finishP50Micros(),
-                result.addSeconds(), result.loadBefore(), result.loadAfter());
+                result.addSeconds(), result.statementsPerUnit(), result.loadBefore(),
+                result.loadAfter());
           }
         }
       }
@@ -162,14 +192,15 @@ public final class RpcLoad {
     }
     System.out.println();
     System.out.println("| connections | batch | units | units/s | total s | get_work p50 µs"
-        + " | get_work p99 µs | update p50 µs | load avg (1 min) before → after |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        + " | get_work p99 µs | update p50 µs | stmts/unit | load avg (1 min) before → after |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     for (Result r : results) {
       System.out.printf(
           Locale.ROOT,
-          "| %d | %d | %,d | %,.0f | %.2f | %.0f | %.0f | %.0f | %s → %s |%n",
+          "| %d | %d | %,d | %,.0f | %.2f | %.0f | %.0f | %.0f | %s | %s → %s |%n",
           r.connections(), r.batch(), r.units(), r.unitsPerSecond(), r.seconds(), r.p50Micros(),
-          r.p99Micros(), r.finishP50Micros(), first(r.loadBefore()), first(r.loadAfter()));
+          r.p99Micros(), r.finishP50Micros(), r.statementsPerUnit(), first(r.loadBefore()),
+          first(r.loadAfter()));
     }
   }
 
@@ -187,8 +218,12 @@ public final class RpcLoad {
     return SqlCoordinate.open(SqlConfig.of(b).withPoolSize(o.poolSize)); // jdbc:h2:… or a directory
   }
 
-  /** One run: set up a spec with the units, drain it with {@code c} connections, check, remove. */
-  private static Result run(String host, int port, Options o, int c, int b, int runNo)
+  /**
+   * One run: set up a spec with the units, drain it with {@code c} connections, check, remove.
+   * {@code statements}, where not null, counts the backend's SQL statements over the drain.
+   */
+  private static Result run(
+      String host, int port, Options o, int c, int b, int runNo, LongSupplier statements)
       throws Exception {
     String spec = "rpc-load-" + ProcessHandle.current().pid() + "-" + runNo;
     double addSeconds;
@@ -243,12 +278,17 @@ public final class RpcLoad {
     }
     ready.await();
     String loadBefore = loadAverage();
+    long statementsBefore = statements == null ? 0 : statements.getAsLong();
     long start = System.nanoTime();
     go.countDown();
     for (Thread t : threads) {
       t.join();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    long drainStatements =
+        statements == null
+            ? Result.NOT_COUNTED
+            : statements.getAsLong() - statementsBefore;
     String loadAfter = loadAverage();
     if (failure.get() != null) {
       throw new IllegalStateException("run C=" + c + " B=" + b + " failed", failure.get());
@@ -274,7 +314,8 @@ public final class RpcLoad {
     long[] finishes = merge(finishTimes);
     return new Result(
         c, b, o.units, addSeconds, seconds, gets.length, percentile(gets, 0.50),
-        percentile(gets, 0.99), percentile(finishes, 0.50), loadBefore, loadAfter);
+        percentile(gets, 0.99), percentile(finishes, 0.50), drainStatements, loadBefore,
+        loadAfter);
   }
 
   /** One connection's worker loop; records round trips in nanoseconds. */
@@ -399,8 +440,13 @@ public final class RpcLoad {
         case "--lease" -> o.lease = positive(a, v);
         case "--repeat" -> o.repeat = positive(a, v);
         case "--warmup" -> o.warmupUnits = v.equals("0") ? 0 : positive(a, v);
+        case "--cache" -> o.cache = onOff(a, v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
+    }
+    if (o.cache && o.target != null) {
+      throw new IllegalArgumentException(
+          "--cache on needs a server in this process; a daemon has its own --[no-]cache");
     }
     return o;
   }
@@ -417,6 +463,14 @@ public final class RpcLoad {
     throw new IllegalArgumentException(option + " needs a positive number: " + value);
   }
 
+  private static boolean onOff(String option, String value) {
+    return switch (value) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException(option + " must be on or off: " + value);
+    };
+  }
+
   private static List<Integer> list(String option, String value) {
     List<Integer> values = new ArrayList<>();
     for (String part : value.split(",")) {
@@ -431,7 +485,8 @@ public final class RpcLoad {
 
       Drains N work units through C CBOR-RPC connections, each looping get_work (max_jobs B)
       and update_work_unit (status 4) per unit, and reports units/s, the total time and the
-      p50/p99 round trip of get_work, for every C and B given.
+      p50/p99 round trip of get_work, for every C and B given. Over a SQL backend in this
+      process it also reports the SQL statements executed per unit drained (stmts/unit).
 
         --target HOST:PORT   a running coordinated (nothing else is started)
         --backend BACKEND    start a server in this process over: memory (default), h2 (an H2
@@ -440,6 +495,8 @@ public final class RpcLoad {
         --schema NAME        PostgreSQL schema, dropped and re-created first
                              (default %s)
         --pool-size N        SQL connection pool size (default %d)
+        --cache on|off       put the caching backend in front of BACKEND, as the daemon does
+                             by default (default off; not with --target)
         -n, --units N        units per run (default 20000)
         -c, --connections L  comma-separated connection counts (default 1,8,64)
         -b, --batch L        comma-separated max_jobs values (default 1,10)

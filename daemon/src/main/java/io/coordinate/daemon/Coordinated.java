@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.data.DataValues;
+import io.coordinate.cache.CacheSettings;
+import io.coordinate.cache.CachingCoordinate;
 import io.coordinate.memory.MemoryCoordinate;
 import io.coordinate.rpc.CborRpcServer;
 import io.coordinate.sql.SqlCoordinate;
@@ -82,6 +84,15 @@ public final class Coordinated implements Callable<Integer> {
       defaultValue = "10")
   long stopDeadlineSeconds;
 
+  @Option(
+      names = "--cache",
+      negatable = true,
+      description =
+          "cache work specs, units and workers by name in front of a SQL backend; default on",
+      defaultValue = "true",
+      fallbackValue = "true")
+  boolean cache;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public static void main(String[] args) {
@@ -118,7 +129,10 @@ public final class Coordinated implements Callable<Integer> {
     return 0;
   }
 
-  /** A started daemon: its store and its server. */
+  /**
+   * A started daemon: its store (behind the cache, when there is one: closing it closes the store)
+   * and its server.
+   */
   public record Running(Coordinate coordinate, CborRpcServer server, Duration stopDeadline) {
     /** Stops gracefully: the server first (answering requests in flight), then the store. */
     public void stop() {
@@ -132,6 +146,12 @@ public final class Coordinated implements Callable<Integer> {
     Map<String, Object> globalConfig = Config.load(config);
     InetSocketAddress address = Addresses.parse(cborrpc, CborRpcServer.DEFAULT_PORT);
     Coordinate coordinate = openBackend(backend);
+    if (cache && coordinate instanceof SqlCoordinate) {
+      // Look-ups by name are most of a job server's round trips to the database; the memory
+      // backend answers them as cheaply as a cache would. Closing the wrapper closes the store.
+      log.info("cache: work specs, units and workers by name");
+      coordinate = CachingCoordinate.wrap(coordinate, CacheSettings.DEFAULT);
+    }
     try {
       CborRpcServer server =
           CborRpcServer.start(

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.coordinate.api.data.ByteString;
 import io.coordinate.api.data.CborCodec;
 import io.coordinate.api.data.Tuple;
+import io.coordinate.cache.CachingCoordinate;
+import io.coordinate.memory.MemoryCoordinate;
+import io.coordinate.sql.SqlCoordinate;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -81,6 +84,46 @@ class DaemonTest {
     } finally {
       second.stop();
     }
+  }
+
+  @Test
+  void aSqlStoreIsServedThroughTheCacheUnlessTurnedOff() throws Exception {
+    String store = dir.resolve("cached").toString();
+    Coordinated.Running cached = start("--backend", store, "--cborrpc", "127.0.0.1:0");
+    try (Rpc rpc = new Rpc(cached.server().address())) {
+      assertThat(cached.coordinate()).isInstanceOf(CachingCoordinate.class);
+      CachingCoordinate cache = (CachingCoordinate) cached.coordinate();
+      assertThat(cache.delegate()).isInstanceOf(SqlCoordinate.class);
+      long lookUps = cache.stats().requestCount();
+      rpc.call("set_work_spec", Map.of("name", "s"));
+      assertThat(rpc.call("add_work_units", "s", List.of(Tuple.of(ByteString.utf8("k"), Map.of()))))
+          .isEqualTo(Arrays.asList(true, null));
+      assertThat(cache.stats().requestCount()).as("look-ups through the cache").isGreaterThan(lookUps);
+    } finally {
+      cached.stop();
+    }
+
+    Coordinated.Running uncached =
+        start("--backend", store, "--cborrpc", "127.0.0.1:0", "--no-cache");
+    try (Rpc rpc = new Rpc(uncached.server().address())) {
+      assertThat(uncached.coordinate()).isInstanceOf(SqlCoordinate.class);
+      List<?> reply = (List<?>) rpc.call("get_work_units", "s", Map.of());
+      assertThat(reply.get(0)).isEqualTo(List.of(Tuple.of(ByteString.utf8("k"), Map.of())));
+    } finally {
+      uncached.stop();
+    }
+  }
+
+  @Test
+  void anExplicitCacheOptionKeepsItOnAndMemoryIsNeverCached() throws Exception {
+    Coordinated.Running memory = start("--backend", "memory", "--cborrpc", "127.0.0.1:0");
+    memory.stop();
+    assertThat(memory.coordinate()).isInstanceOf(MemoryCoordinate.class);
+
+    Coordinated.Running explicit =
+        start("--backend", dir.resolve("explicit").toString(), "--cborrpc", "127.0.0.1:0", "--cache");
+    explicit.stop();
+    assertThat(explicit.coordinate()).isInstanceOf(CachingCoordinate.class);
   }
 
   @Test

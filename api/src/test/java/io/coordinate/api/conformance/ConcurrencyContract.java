@@ -17,11 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coordinate.api.Attempt;
 import io.coordinate.api.AttemptRequest;
 import io.coordinate.api.AttemptStatus;
+import io.coordinate.api.GoneException;
 import io.coordinate.api.LostLeaseException;
 import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.NotPendingException;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkUnit;
+import io.coordinate.api.WorkUnitMeta;
+import io.coordinate.api.WorkUnitQuery;
 import io.coordinate.api.WorkUnitStatus;
 import io.coordinate.api.Worker;
 import java.time.Duration;
@@ -381,6 +384,47 @@ public interface ConcurrencyContract extends KitFixture {
   }
 
   // ---- producers and consumers ----
+
+  /**
+   * Units deleted and added again while others lease them: a lease gets live units or none and
+   * never fails; giving back a unit deleted or re-added meanwhile fails only as the rules say.
+   */
+  @Test
+  default void concurrencyDeletingWhileLeasing() throws Exception {
+    int keys = 30;
+    WorkSpec spec = spec(namespace(), "churn");
+    for (int k = 0; k < keys; k++) {
+      spec.addWorkUnit(key("k" + k), Map.of(), WorkUnitMeta.DEFAULT);
+    }
+    AtomicInteger leased = new AtomicInteger();
+    long deadline = deadline();
+    runThreads(
+        6,
+        GROUP_TIMEOUT,
+        id -> {
+          if (id < 2) {
+            for (int round = 0; round < 40 && timeLeft(deadline); round++) {
+              var k = key("k" + ((round * 7 + id) % keys));
+              spec.deleteWorkUnits(WorkUnitQuery.keys(k));
+              spec.addWorkUnit(k, Map.of(), WorkUnitMeta.DEFAULT);
+            }
+            return;
+          }
+          Worker w = namespace().worker("w" + id);
+          for (int round = 0; round < 40 && timeLeft(deadline); round++) {
+            for (Attempt a : w.requestAttempts(AttemptRequest.of(2))) {
+              leased.incrementAndGet();
+              try {
+                a.retry(null, null);
+              } catch (GoneException | NotPendingException | LostLeaseException expected) {
+                // Deleted meanwhile, or deleted and added again (which ends the lease).
+              }
+            }
+          }
+        });
+    assertThat(leased.get()).isPositive();
+    assertThat(spec.countWorkUnitStatus().total()).isEqualTo(keys);
+  }
 
   @Test
   default void concurrencyAddingWhileLeasing() throws Exception {

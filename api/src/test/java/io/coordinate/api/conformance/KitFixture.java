@@ -24,4 +24,12 @@ public interface KitFixture {
   default Coordinate sameStore() {
     return coordinate();
   }
+
+  /**
+   * Whether handles stand for names rather than objects (a caching decorator's handles do): then a
+   * handle of a deleted object follows a new object of the same name instead of staying gone.
+   */
+  default boolean handlesFollowNames() {
+    return false;
+  }
 }
