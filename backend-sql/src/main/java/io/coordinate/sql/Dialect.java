@@ -101,6 +101,15 @@ enum Dialect {
   }
 
   /**
+   * Whether a query over a join can lock the rows of one table only ({@code FOR UPDATE OF}), so a
+   * unit is locked and read with its lease in one statement. H2 has no such clause: it locks the
+   * unit first, in a statement of its own.
+   */
+  boolean locksOneTableOfAJoin() {
+    return this == POSTGRESQL;
+  }
+
+  /**
    * The locking clause of the query that picks available units. H2 gets none: with a lock it sorts
    * every available unit instead of reading the index in order, and its leases are serialized
    * anyway; the claiming UPDATE checks the unit is still available.

@@ -45,7 +45,7 @@ final class SqlWorkUnit implements WorkUnit {
   }
 
   UnitRow row(Handle h, boolean lock) {
-    return UnitRow.load(h, id, lock).orElseThrow(this::gone);
+    return UnitRow.load(h, store.dialect, id, lock).orElseThrow(this::gone);
   }
 
   GoneException gone() {

@@ -18,9 +18,10 @@ record UnitRow(
     Long leaseExpiration) {
 
   /** The row, locked for update when {@code lock}; empty if the unit is gone. */
-  static java.util.Optional<UnitRow> load(Handle h, long unitId, boolean lock) {
-    if (lock) {
-      // Lock the unit row alone (H2 has no FOR UPDATE OF), then read the lease separately.
+  static java.util.Optional<UnitRow> load(Handle h, Dialect dialect, long unitId, boolean lock) {
+    boolean lockInQuery = lock && dialect.locksOneTableOfAJoin();
+    if (lock && !lockInQuery) {
+      // Lock the unit row alone, then read the lease separately.
       h.createQuery("SELECT id FROM work_unit WHERE id = :id FOR UPDATE")
           .bind("id", unitId)
           .mapTo(Long.class)
@@ -31,7 +32,8 @@ record UnitRow(
                 + " u.active_attempt_id, u.attempt_count, a.expiration_us AS lease"
                 + " FROM work_unit u LEFT JOIN attempt a"
                 + " ON a.id = u.active_attempt_id AND a.status = 1"
-                + " WHERE u.id = :id")
+                + " WHERE u.id = :id"
+                + (lockInQuery ? " FOR UPDATE OF u" : ""))
         .bind("id", unitId)
         .map(
             (rs, ctx) ->
