@@ -1,0 +1,137 @@
+package io.coordinate.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coordinate.api.Coordinate;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/JSON admin API over one {@link Coordinate}; see {@link io.coordinate.rest} for routes,
+ * JSON forms, errors and access rules. It does not own the Coordinate: closing the server leaves
+ * the backend open.
+ *
+ * <p>It refuses to start on a non-loopback address without an admin token, so the API is never
+ * exposed to a network unauthenticated.
+ */
+public final class AdminServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+  /**
+   * How to run the server.
+   *
+   * @param host the address to bind (an IP literal or a host name)
+   * @param port the port to bind; 0 picks a free one (see {@link AdminServer#port()})
+   * @param adminToken the bearer token callers must present, if any
+   * @param coordinate the backend to serve
+   */
+  public record Settings(
+      String host, int port, Optional<String> adminToken, Coordinate coordinate) {
+    public Settings {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(coordinate, "coordinate");
+      adminToken = adminToken == null ? Optional.empty() : adminToken;
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in 0..65535: " + port);
+      }
+      if (adminToken.isPresent() && adminToken.get().isBlank()) {
+        throw new IllegalArgumentException("the admin token must not be blank");
+      }
+    }
+
+    /** 127.0.0.1 on a free port, without a token. */
+    public static Settings loopback(Coordinate coordinate) {
+      return new Settings("127.0.0.1", 0, Optional.empty(), coordinate);
+    }
+
+    public Settings withAddress(String host, int port) {
+      return new Settings(host, port, adminToken, coordinate);
+    }
+
+    public Settings withAdminToken(String token) {
+      return new Settings(host, port, Optional.of(token), coordinate);
+    }
+  }
+
+  private final Settings settings;
+  private Javalin app;
+
+  public AdminServer(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /**
+   * Binds the address and starts answering.
+   *
+   * @throws IllegalArgumentException if the address is not loopback and there is no admin token,
+   *     or the host cannot be resolved
+   * @throws IllegalStateException if already started
+   */
+  public synchronized AdminServer start() {
+    if (app != null) {
+      throw new IllegalStateException("the admin server is already started");
+    }
+    boolean loopback = isLoopback(settings.host());
+    if (!loopback && settings.adminToken().isEmpty()) {
+      throw new IllegalArgumentException(
+          "refusing to serve the admin API on non-loopback address "
+              + settings.host()
+              + " without an admin token; set one or bind to 127.0.0.1");
+    }
+    AccessControl access = new AccessControl(settings.adminToken(), !loopback);
+    ObjectMapper mapper = Json.mapper();
+    AdminRoutes routes = new AdminRoutes(settings.coordinate(), mapper);
+    Javalin created =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.jsonMapper(new JavalinJackson(mapper, false));
+              config.router.mount(
+                  router -> {
+                    router.before(access::check);
+                    router.exception(Exception.class, HttpErrors::handle);
+                    // Javalin has its own mapper for this subtype; ours must win for one shape.
+                    router.exception(HttpResponseException.class, HttpErrors::handle);
+                    routes.mount(router);
+                  });
+            });
+    created.start(settings.host(), settings.port());
+    app = created;
+    LOG.info("admin API listening on {}:{}", settings.host(), created.port());
+    return this;
+  }
+
+  /** The bound port (the chosen one when the settings said 0). */
+  public synchronized int port() {
+    if (app == null) {
+      throw new IllegalStateException("the admin server is not started");
+    }
+    return app.port();
+  }
+
+  /** Stops answering; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (app != null) {
+      app.stop();
+      app = null;
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve admin API host " + host, e);
+    }
+  }
+}

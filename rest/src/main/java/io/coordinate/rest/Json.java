@@ -1,0 +1,90 @@
+package io.coordinate.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdDelegatingSerializer;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.util.StdConverter;
+import io.coordinate.api.data.ByteString;
+import io.coordinate.api.data.Tuple;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The Jackson mapper of the REST API: snake_case property names, data-model values in the tagged
+ * forms documented in {@link io.coordinate.rest}, and strict reading (unknown fields, wrong types,
+ * coerced scalars and trailing content all fail; explicit nulls are refused by {@link
+ * #readObject}) so that a typo never silently changes nothing.
+ */
+final class Json {
+  private Json() {}
+
+  static ObjectMapper mapper() {
+    SimpleModule data = new SimpleModule("coordinate-data-values");
+    data.addSerializer(ByteString.class, new StdDelegatingSerializer(new BytesForm()));
+    data.addSerializer(Tuple.class, new StdDelegatingSerializer(new TupleForm()));
+    data.addSerializer(UUID.class, new StdDelegatingSerializer(new UuidForm()));
+    return JsonMapper.builder()
+        .addModule(data)
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .withCoercionConfig(
+            LogicalType.Boolean,
+            c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
+        .build();
+  }
+
+  /**
+   * Reads a request body that must be a JSON object without nulls (a null would read as "leave
+   * unchanged", which is not what the caller wrote).
+   */
+  static <T> T readObject(ObjectMapper mapper, String body, Class<T> type)
+      throws JsonProcessingException {
+    JsonNode tree = mapper.readTree(body);
+    if (tree == null || !tree.isObject()) {
+      throw new ApiException(400, "malformed_body", "the body must be a JSON object");
+    }
+    for (Map.Entry<String, JsonNode> field : tree.properties()) {
+      if (field.getValue().isNull()) {
+        throw new ApiException(
+            400, "malformed_body", "field \"" + field.getKey() + "\" must not be null");
+      }
+    }
+    return mapper.treeToValue(tree, type);
+  }
+
+  private static final class BytesForm extends StdConverter<ByteString, Map<String, String>> {
+    @Override
+    public Map<String, String> convert(ByteString value) {
+      return Map.of("$bytes", Base64.getEncoder().encodeToString(value.toByteArray()));
+    }
+  }
+
+  private static final class TupleForm extends StdConverter<Tuple, Map<String, List<Object>>> {
+    @Override
+    public Map<String, List<Object>> convert(Tuple value) {
+      return Map.of("$tuple", value.items());
+    }
+  }
+
+  private static final class UuidForm extends StdConverter<UUID, Map<String, String>> {
+    @Override
+    public Map<String, String> convert(UUID value) {
+      return Map.of("$uuid", value.toString());
+    }
+  }
+}

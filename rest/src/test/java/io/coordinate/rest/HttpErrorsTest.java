@@ -1,0 +1,68 @@
+package io.coordinate.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coordinate.api.BackendUnavailableException;
+import io.coordinate.api.CoordinateException;
+import io.coordinate.api.ErrorKind;
+import io.coordinate.api.GoneException;
+import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.InvalidWorkSpecException;
+import io.coordinate.api.LostLeaseException;
+import io.coordinate.api.NoSuchWorkSpecException;
+import io.coordinate.api.NoSuchWorkUnitException;
+import io.coordinate.api.NoSuchWorkerException;
+import io.coordinate.api.NotPendingException;
+import io.coordinate.api.WorkUnitKey;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HttpErrorsTest {
+
+  private static final List<CoordinateException> ONE_OF_EACH = List.of(
+      new NoSuchWorkSpecException("s"),
+      new NoSuchWorkUnitException("s", WorkUnitKey.of("k")),
+      new NoSuchWorkerException("w"),
+      new GoneException("work spec s"),
+      new LostLeaseException("lost"),
+      new NotPendingException("not pending"),
+      new InvalidWorkSpecException("bad spec"),
+      new InvalidRequestException("bad request"),
+      new BackendUnavailableException("db down at 10.0.0.7"));
+
+  @Test
+  void everyErrorKindHasAStatusAndCode() {
+    Set<ErrorKind> covered = EnumSet.noneOf(ErrorKind.class);
+    ONE_OF_EACH.forEach(e -> covered.add(e.kind()));
+    assertThat(covered).containsExactlyInAnyOrder(ErrorKind.values());
+
+    assertThat(
+            ONE_OF_EACH.stream()
+                .map(HttpErrors::problemOf)
+                .map(p -> p.status() + " " + p.code()))
+        .containsExactly(
+            "404 no_such_work_spec",
+            "404 no_such_work_unit",
+            "404 no_such_worker",
+            "404 gone",
+            "409 lost_lease",
+            "409 not_pending",
+            "400 invalid_work_spec",
+            "400 invalid_request",
+            "503 backend_unavailable");
+  }
+
+  @Test
+  void clientErrorsKeepTheirMessageServerErrorsDoNot() {
+    assertThat(HttpErrors.problemOf(new InvalidRequestException("weight must not be negative"))
+        .message()).isEqualTo("weight must not be negative");
+    assertThat(HttpErrors.problemOf(new BackendUnavailableException("db down at 10.0.0.7"))
+        .message()).doesNotContain("10.0.0.7");
+    HttpErrors.Problem other = HttpErrors.problemOf(new NullPointerException("secret"));
+    assertThat(other.status()).isEqualTo(500);
+    assertThat(other.code()).isEqualTo("internal_error");
+    assertThat(other.message()).doesNotContain("secret");
+  }
+}
