@@ -7,6 +7,7 @@ import io.coordinate.api.data.DataValues;
 import io.coordinate.cache.CacheSettings;
 import io.coordinate.cache.CachingCoordinate;
 import io.coordinate.memory.MemoryCoordinate;
+import io.coordinate.rest.AdminServer;
 import io.coordinate.rpc.CborRpcServer;
 import io.coordinate.sql.SqlCoordinate;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -23,7 +25,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code coordinated} daemon: opens a backend and serves it over CBOR-RPC until stopped. */
+/**
+ * The {@code coordinated} daemon: opens a backend and serves it over CBOR-RPC, and its REST admin
+ * API over HTTP, until stopped.
+ */
 @Command(
     name = "coordinated",
     mixinStandardHelpOptions = true,
@@ -93,6 +98,31 @@ public final class Coordinated implements Callable<Integer> {
       fallbackValue = "true")
   boolean cache;
 
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      description = {
+        "where the REST admin API listens, or off (default: ${DEFAULT-VALUE}); a non-loopback",
+        "address needs an admin token"
+      },
+      defaultValue = "127.0.0.1:" + DEFAULT_HTTP_PORT)
+  String http;
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description = {
+        "a file whose first line is the bearer token the REST admin API requires for changes",
+        "(and for everything on a non-loopback address); default: $" + ADMIN_TOKEN_VARIABLE
+      })
+  Path adminTokenFile;
+
+  /** The admin API's port when no {@code --http} is given. */
+  public static final int DEFAULT_HTTP_PORT = 5980;
+
+  /** The environment variable holding the admin token when no token file is named. */
+  public static final String ADMIN_TOKEN_VARIABLE = "COORDINATE_ADMIN_TOKEN";
+
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public static void main(String[] args) {
@@ -124,6 +154,7 @@ public final class Coordinated implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "coordinated-shutdown"));
+    log.info("ready (SIGTERM or Ctrl-C stops gracefully)");
     running.server().awaitStop();
     stopped.await();
     return 0;
@@ -133,11 +164,21 @@ public final class Coordinated implements Callable<Integer> {
    * A started daemon: its store (behind the cache, when there is one: closing it closes the store)
    * and its server.
    */
-  public record Running(Coordinate coordinate, CborRpcServer server, Duration stopDeadline) {
-    /** Stops gracefully: the server first (answering requests in flight), then the store. */
+  public record Running(
+      Coordinate coordinate, CborRpcServer server, AdminServer admin, Duration stopDeadline) {
+    /**
+     * Stops gracefully: the servers first (answering requests in flight), then the store. {@code
+     * admin} is null when the admin API is off.
+     */
     public void stop() {
-      server.stop(stopDeadline);
-      coordinate.close();
+      try {
+        server.stop(stopDeadline);
+      } finally {
+        if (admin != null) {
+          admin.close();
+        }
+        coordinate.close();
+      }
     }
   }
 
@@ -152,8 +193,9 @@ public final class Coordinated implements Callable<Integer> {
       log.info("cache: work specs, units and workers by name");
       coordinate = CachingCoordinate.wrap(coordinate, CacheSettings.DEFAULT);
     }
+    CborRpcServer server = null;
     try {
-      CborRpcServer server =
+      server =
           CborRpcServer.start(
               coordinate,
               CborRpcServer.Settings.defaults()
@@ -161,11 +203,43 @@ public final class Coordinated implements Callable<Integer> {
                   .withNamespace(namespace)
                   .withMaxFrameBytes(maxFrameBytes)
                   .withGlobalConfig(globalConfig));
-      return new Running(coordinate, server, Duration.ofSeconds(stopDeadlineSeconds));
-    } catch (RuntimeException e) {
+      AdminServer admin = startAdmin(coordinate);
+      return new Running(coordinate, server, admin, Duration.ofSeconds(stopDeadlineSeconds));
+    } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.stop(Duration.ZERO);
+      }
       coordinate.close();
       throw e;
     }
+  }
+
+  /** The REST admin API as {@code --http} and the token options say; null when off. */
+  private AdminServer startAdmin(Coordinate coordinate) throws IOException {
+    if (http.equalsIgnoreCase("off")) {
+      return null;
+    }
+    InetSocketAddress address = Addresses.parse(http, DEFAULT_HTTP_PORT);
+    AdminServer.Settings settings =
+        AdminServer.Settings.loopback(coordinate)
+            .withAddress(address.getHostString(), address.getPort());
+    Optional<String> token = adminToken();
+    if (token.isPresent()) {
+      settings = settings.withAdminToken(token.get());
+    }
+    return new AdminServer(settings).start();
+  }
+
+  private Optional<String> adminToken() throws IOException {
+    if (adminTokenFile != null) {
+      String first = Files.readString(adminTokenFile).lines().findFirst().orElse("").strip();
+      if (first.isEmpty()) {
+        throw new IllegalArgumentException("--admin-token-file " + adminTokenFile + " is empty");
+      }
+      return Optional.of(first);
+    }
+    String variable = System.getenv(ADMIN_TOKEN_VARIABLE);
+    return variable == null || variable.isBlank() ? Optional.empty() : Optional.of(variable.strip());
   }
 
   /** The backend a {@code --backend} value names. */

@@ -16,6 +16,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,10 +36,90 @@ import picocli.CommandLine;
 class DaemonTest {
   @TempDir Path dir;
 
+  /** Starts a daemon; the admin API on a free port unless the arguments say where. */
   private static Coordinated.Running start(String... args) throws IOException {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    if (!all.contains("--http")) {
+      all.addAll(List.of("--http", "127.0.0.1:0"));
+    }
     Coordinated daemon = new Coordinated();
-    new CommandLine(daemon).parseArgs(args);
+    new CommandLine(daemon).parseArgs(all.toArray(String[]::new));
     return daemon.start();
+  }
+
+  private static HttpResponse<String> http(
+      Coordinated.Running running, String method, String path, String body, String token)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + running.admin().port() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  @Test
+  void theAdminApiServesTheSameStore() throws Exception {
+    Coordinated.Running running = start("--backend", "memory", "--cborrpc", "127.0.0.1:0");
+    try {
+      running.coordinate().namespace("n").setWorkSpec(Map.of("name", "s"));
+      assertThat(http(running, "GET", "/healthz", null, null).statusCode()).isEqualTo(200);
+      assertThat(http(running, "GET", "/readyz", null, null).statusCode()).isEqualTo(200);
+      HttpResponse<String> specs = http(running, "GET", "/api/v1/namespaces/n/work-specs", null, null);
+      assertThat(specs.statusCode()).isEqualTo(200);
+      assertThat(specs.body()).contains("\"s\"");
+    } finally {
+      running.stop();
+    }
+  }
+
+  @Test
+  void anAdminTokenFileGuardsChanges() throws Exception {
+    Path tokenFile = dir.resolve("token");
+    Files.writeString(tokenFile, "s3cret\n");
+    Coordinated.Running running =
+        start(
+            "--backend", "memory", "--cborrpc", "127.0.0.1:0",
+            "--admin-token-file", tokenFile.toString());
+    try {
+      running.coordinate().namespace("n").setWorkSpec(Map.of("name", "s"));
+      String path = "/api/v1/namespaces/n/work-specs/s/meta";
+      String pause = "{\"paused\": true}";
+      assertThat(http(running, "PATCH", path, pause, null).statusCode()).isEqualTo(401);
+      assertThat(http(running, "PATCH", path, pause, "wrong").statusCode()).isEqualTo(401);
+      assertThat(running.coordinate().namespace("n").workSpec("s").meta(false).paused()).isFalse();
+      assertThat(http(running, "PATCH", path, pause, "s3cret").statusCode()).isEqualTo(200);
+      assertThat(running.coordinate().namespace("n").workSpec("s").meta(false).paused()).isTrue();
+    } finally {
+      running.stop();
+    }
+  }
+
+  @Test
+  void aNonLoopbackAdminAddressWithoutATokenIsRefused() {
+    assertThatThrownBy(
+            () -> start("--backend", "memory", "--cborrpc", "127.0.0.1:0", "--http", "0.0.0.0:0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without an admin token");
+  }
+
+  @Test
+  void theAdminApiCanBeTurnedOff() throws Exception {
+    Coordinated.Running running =
+        start("--backend", "memory", "--cborrpc", "127.0.0.1:0", "--http", "off");
+    try {
+      assertThat(running.admin()).isNull();
+    } finally {
+      running.stop();
+    }
   }
 
   @Test
@@ -164,16 +248,19 @@ class DaemonTest {
                 "--backend",
                 store,
                 "--cborrpc",
+                "127.0.0.1:0",
+                "--http",
                 "127.0.0.1:0")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.readString(log).contains("listening on") && System.nanoTime() < deadline) {
+      // "ready": both servers listen and the graceful stop is in place.
+      while (!Files.readString(log).contains("ready") && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      assertThat(Files.readString(log)).contains("listening on");
+      assertThat(Files.readString(log)).contains("listening on", "ready");
       process.destroy(); // SIGTERM
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s").isTrue();
       assertThat(Files.readString(log)).contains("stopping: finishing requests in flight", "stopped");
