@@ -3,15 +3,36 @@ package io.coordinate.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinate.api.Coordinate;
+import io.coordinate.api.GoneException;
 import io.coordinate.api.Namespace;
+import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
+import io.coordinate.api.WorkUnit;
+import io.coordinate.api.WorkUnitKey;
+import io.coordinate.api.WorkUnitMeta;
+import io.coordinate.api.WorkUnitQuery;
+import io.coordinate.api.WorkUnitStatus;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRouting;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** The handlers of the admin API; see {@link io.coordinate.rest} for the routes they answer. */
 final class AdminRoutes {
   static final String API = "/api/v1";
+  static final String UNITS = API + "/namespaces/{ns}/work-specs/{spec}/work-units";
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+  /** How many units a bulk retry reads at a time, so no request holds a whole spec in memory. */
+  static final int RETRY_PAGE = 1000;
+
+  private static final Set<String> FILTERS = Set.of("status", "key");
 
   private final Coordinate coordinate;
   private final ObjectMapper mapper;
@@ -28,6 +49,12 @@ final class AdminRoutes {
     router.get(API + "/namespaces/{ns}/work-specs", this::workSpecs);
     router.get(API + "/namespaces/{ns}/work-specs/{spec}", this::workSpec);
     router.patch(API + "/namespaces/{ns}/work-specs/{spec}/meta", this::patchMeta);
+    router.get(UNITS, this::listUnits);
+    router.post(UNITS, this::addUnits);
+    router.delete(UNITS, this::deleteUnits);
+    router.post(UNITS + "/retry", this::retryUnits);
+    router.post(UNITS + "/priority", this::changePriorities);
+    router.get(UNITS + "/{key}", this::unit);
   }
 
   private void ready(Context ctx) {
@@ -54,6 +81,202 @@ final class AdminRoutes {
     WorkSpecMeta changed = patch.applyTo(spec.meta(false));
     spec.setMeta(changed);
     ctx.json(Views.MetaView.of(spec.meta(false)));
+  }
+
+  private void listUnits(Context ctx) {
+    allowOnly(ctx, Set.of("status", "after", "limit"));
+    int limit = limit(ctx);
+    WorkUnitQuery query = WorkUnitQuery.all().withStatuses(statuses(ctx));
+    String after = ctx.queryParam("after");
+    if (after != null) {
+      query = query.withAfter(Keys.decode(after));
+    }
+    // One more than the page tells whether another page follows without a second query.
+    List<WorkUnit> units = spec(ctx).workUnits(query.withLimit(limit + 1));
+    List<WorkUnit> page = units.size() > limit ? units.subList(0, limit) : units;
+    String nextAfter = units.size() > limit ? Keys.encode(page.getLast().key()) : null;
+    ctx.json(new Views.WorkUnitPage(
+        page.stream().map(Views.WorkUnitSummary::of).toList(), nextAfter));
+  }
+
+  private void unit(Context ctx) {
+    allowOnly(ctx, Set.of());
+    WorkUnitKey key = Keys.decode(ctx.pathParam("key"));
+    ctx.json(Views.WorkUnitDetail.of(spec(ctx).workUnit(key)));
+  }
+
+  private void addUnits(Context ctx) throws JsonProcessingException {
+    allowOnly(ctx, Set.of());
+    // Parse and check the whole batch first, so a bad item adds nothing.
+    Views.AddWorkUnits body = Json.readObject(mapper, ctx.body(), Views.AddWorkUnits.class);
+    if (body.workUnits() == null) {
+      throw new ApiException(400, "malformed_body", "field \"work_units\" is required");
+    }
+    List<NewWorkUnit> units = new ArrayList<>(body.workUnits().size());
+    for (int i = 0; i < body.workUnits().size(); i++) {
+      units.add(newUnit(body.workUnits().get(i), "work_units[" + i + "]"));
+    }
+    spec(ctx).addWorkUnits(units);
+    ctx.status(201).json(new Views.Added(units.size()));
+  }
+
+  private static NewWorkUnit newUnit(Views.NewUnitBody item, String path) {
+    if (item == null) {
+      throw new ApiException(400, "malformed_body", "field \"" + path + "\" must be an object");
+    }
+    if ((item.key() == null) == (item.keyText() == null)) {
+      throw new ApiException(400, "invalid_request",
+          path + " needs exactly one of \"key\" (base64url) and \"key_text\"");
+    }
+    WorkUnitKey key =
+        item.key() != null ? Keys.decode(item.key()) : WorkUnitKey.of(item.keyText());
+    double priority = item.priority() == null ? 0 : finite(item.priority(), path + ".priority");
+    Instant notBefore = null;
+    if (item.notBefore() != null) {
+      try {
+        notBefore = Instant.parse(item.notBefore());
+      } catch (DateTimeParseException e) {
+        throw new ApiException(400, "invalid_request",
+            path + ".not_before is not an ISO-8601 instant such as 2024-01-31T12:00:00Z");
+      }
+    }
+    return NewWorkUnit.of(key, Json.dataFromJson(item.data(), path + ".data"),
+        new WorkUnitMeta(priority, notBefore));
+  }
+
+  private void deleteUnits(Context ctx) {
+    allowOnly(ctx, Set.of("status", "key", "all"));
+    WorkUnitQuery query = filters(ctx);
+    boolean all = flag(ctx, "all");
+    // An operator safety catch: emptying a whole spec must be asked for in so many words.
+    if (query.keys() == null && query.statuses().isEmpty() && !all) {
+      throw new ApiException(400, "invalid_request",
+          "refusing to delete every work unit without ?all=true; filter by status or key");
+    }
+    ctx.json(new Views.Deleted(spec(ctx).deleteWorkUnits(query)));
+  }
+
+  /**
+   * Makes failed units (all, or those of the given keys) available again by forgetting their
+   * failed attempt, which stays in the history. Pages through the spec so memory stays bounded.
+   */
+  private void retryUnits(Context ctx) {
+    allowOnly(ctx, Set.of("key"));
+    WorkSpec spec = spec(ctx);
+    WorkUnitQuery query =
+        filters(ctx).withStatuses(WorkUnitStatus.FAILED).withLimit(RETRY_PAGE);
+    int retried = 0;
+    WorkUnitKey after = null;
+    while (true) {
+      List<WorkUnit> page = spec.workUnits(query.withAfter(after));
+      for (WorkUnit unit : page) {
+        try {
+          // Look again: a unit re-added since the query may now hold a live lease.
+          if (unit.status() == WorkUnitStatus.FAILED) {
+            unit.clearActiveAttempt();
+            retried++;
+          }
+        } catch (GoneException e) {
+          // Deleted meanwhile: nothing to retry.
+        }
+      }
+      if (page.size() < RETRY_PAGE) {
+        break;
+      }
+      after = page.getLast().key();
+    }
+    ctx.json(new Views.Retried(retried));
+  }
+
+  private void changePriorities(Context ctx) throws JsonProcessingException {
+    allowOnly(ctx, FILTERS);
+    Views.PriorityChange body = Json.readObject(mapper, ctx.body(), Views.PriorityChange.class);
+    if ((body.priority() == null) == (body.adjust() == null)) {
+      throw new ApiException(400, "invalid_request",
+          "the body needs exactly one of \"priority\" and \"adjust\"");
+    }
+    WorkUnitQuery query = filters(ctx);
+    WorkSpec spec = spec(ctx);
+    int changed = body.priority() != null
+        ? spec.setWorkUnitPriorities(query, finite(body.priority(), "priority"))
+        : spec.adjustWorkUnitPriorities(query, finite(body.adjust(), "adjust"));
+    ctx.json(new Views.Changed(changed));
+  }
+
+  /** The {@code status} and {@code key} filters of the query string, without a limit. */
+  private static WorkUnitQuery filters(Context ctx) {
+    WorkUnitQuery query = WorkUnitQuery.all().withStatuses(statuses(ctx));
+    List<String> keys = ctx.queryParams("key");
+    if (!keys.isEmpty()) {
+      query = query.withKeys(keys.stream().map(Keys::decode).toList());
+    }
+    return query;
+  }
+
+  /** {@code status} given as a comma-separated list, repeated, or both; empty for any. */
+  private static Set<WorkUnitStatus> statuses(Context ctx) {
+    Set<WorkUnitStatus> out = EnumSet.noneOf(WorkUnitStatus.class);
+    for (String value : ctx.queryParams("status")) {
+      for (String name : value.split(",", -1)) {
+        out.add(status(name.strip()));
+      }
+    }
+    return out;
+  }
+
+  private static WorkUnitStatus status(String name) {
+    for (WorkUnitStatus s : WorkUnitStatus.values()) {
+      if (Views.statusName(s).equals(name.toLowerCase(Locale.ROOT))) {
+        return s;
+      }
+    }
+    throw new ApiException(400, "invalid_request",
+        "unknown status \"" + name + "\"; use available, pending, finished, failed or delayed");
+  }
+
+  private static int limit(Context ctx) {
+    String text = ctx.queryParam("limit");
+    if (text == null) {
+      return DEFAULT_LIMIT;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new ApiException(400, "invalid_request",
+          "limit must be an integer from 1 to " + MAX_LIMIT);
+    }
+    return limit;
+  }
+
+  private static boolean flag(Context ctx, String name) {
+    String text = ctx.queryParam(name);
+    if (text == null || text.equals("false")) {
+      return false;
+    }
+    if (text.equals("true")) {
+      return true;
+    }
+    throw new ApiException(400, "invalid_request", name + " must be true or false");
+  }
+
+  /** Refuses unknown query parameters, so a misspelt filter never widens what a request does. */
+  private static void allowOnly(Context ctx, Set<String> allowed) {
+    for (String name : ctx.queryParamMap().keySet()) {
+      if (!allowed.contains(name)) {
+        throw new ApiException(400, "invalid_request", "unknown query parameter \"" + name + "\"");
+      }
+    }
+  }
+
+  private static double finite(double value, String field) {
+    if (!Double.isFinite(value)) {
+      throw new ApiException(400, "invalid_request", field + " must be a finite number");
+    }
+    return value;
   }
 
   private WorkSpec spec(Context ctx) {

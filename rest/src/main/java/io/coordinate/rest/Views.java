@@ -1,10 +1,17 @@
 package io.coordinate.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.coordinate.api.Attempt;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
+import io.coordinate.api.WorkUnit;
 import io.coordinate.api.WorkUnitCounts;
+import io.coordinate.api.WorkUnitKey;
+import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -129,4 +136,83 @@ final class Views {
       return m;
     }
   }
+
+  /** A status as it appears on the wire: the enum name in lower case. */
+  static String statusName(Enum<?> status) {
+    return status.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String instant(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  /** One row of a work unit listing; {@code not_before} is left out when the unit has none. */
+  record WorkUnitSummary(
+      String key,
+      String keyText,
+      String status,
+      double priority,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String notBefore) {
+    static WorkUnitSummary of(WorkUnit unit) {
+      WorkUnitKey key = unit.key();
+      WorkUnitMeta meta = unit.meta();
+      return new WorkUnitSummary(Keys.encode(key), Keys.text(key), statusName(unit.status()),
+          meta.priority(), instant(meta.notBefore()));
+    }
+  }
+
+  /** A page of units; {@code next_after} is the key to continue after, null on the last page. */
+  record WorkUnitPage(List<WorkUnitSummary> workUnits, String nextAfter) {}
+
+  /**
+   * One work unit in full: the listing's fields, then its data, its active attempt (null if none)
+   * and every attempt, oldest first.
+   */
+  record WorkUnitDetail(
+      String key,
+      String keyText,
+      String status,
+      double priority,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String notBefore,
+      Map<String, Object> data,
+      AttemptView activeAttempt,
+      List<AttemptView> attempts) {
+    static WorkUnitDetail of(WorkUnit unit) {
+      WorkUnitSummary s = WorkUnitSummary.of(unit);
+      return new WorkUnitDetail(s.key(), s.keyText(), s.status(), s.priority(), s.notBefore(),
+          unit.data(),
+          unit.activeAttempt().map(AttemptView::of).orElse(null),
+          unit.attempts().stream().map(AttemptView::of).toList());
+    }
+  }
+
+  /** An attempt: who, how it stands, and when (ISO-8601; {@code end_time} null while pending). */
+  record AttemptView(
+      String worker, String status, String startTime, String endTime, String expirationTime) {
+    static AttemptView of(Attempt a) {
+      return new AttemptView(a.worker().name(), statusName(a.status()), instant(a.startTime()),
+          a.endTime().map(Instant::toString).orElse(null), instant(a.expirationTime()));
+    }
+  }
+
+  /** The body of {@code POST .../work-units}. */
+  record AddWorkUnits(List<NewUnitBody> workUnits) {}
+
+  /**
+   * One unit to add: exactly one of {@code key} (base64url) and {@code key_text}; {@code data} in
+   * the tagged forms, read by {@link Json#dataFromJson}; {@code not_before} ISO-8601.
+   */
+  record NewUnitBody(
+      String key, String keyText, JsonNode data, Double priority, String notBefore) {}
+
+  /** The body of {@code POST .../work-units/priority}: exactly one of the two. */
+  record PriorityChange(Double priority, Double adjust) {}
+
+  record Added(int added) {}
+
+  record Deleted(int deleted) {}
+
+  record Retried(int retried) {}
+
+  record Changed(int changed) {}
 }

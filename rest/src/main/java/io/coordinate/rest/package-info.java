@@ -20,7 +20,37 @@
  *       <td>{@code {"name", "definition", "meta", "counts"}}, below</td></tr>
  *   <tr><td>{@code PATCH /api/v1/namespaces/{ns}/work-specs/{spec}/meta}</td>
  *       <td>changes the meta fields in the body; answers the new meta</td></tr>
+ *   <tr><td>{@code GET .../work-specs/{spec}/work-units?status=&after=&limit=}</td>
+ *       <td>{@code {"work_units": [unit summary, ...], "next_after": key or null}}: one page in
+ *       key order; {@code limit} 1 to 1000, 100 by default; {@code next_after} is the last key of
+ *       the page when more follow (pass it as {@code after}), null on the last page</td></tr>
+ *   <tr><td>{@code GET .../work-units/{key}}</td><td>the unit in full, below</td></tr>
+ *   <tr><td>{@code POST .../work-units}</td><td>adds (or replaces and requeues) the units in
+ *       the body, all or none; 201 {@code {"added": n}}</td></tr>
+ *   <tr><td>{@code DELETE .../work-units?status=&key=&all=}</td><td>deletes the selected units
+ *       and their attempts; {@code {"deleted": n}}. Without a {@code status} or {@code key}
+ *       filter it is refused (400) unless {@code all=true}</td></tr>
+ *   <tr><td>{@code POST .../work-units/retry?key=}</td><td>makes every failed unit (or every
+ *       failed one among the keys) available again; its failed attempt stays in the history;
+ *       {@code {"retried": n}}</td></tr>
+ *   <tr><td>{@code POST .../work-units/priority?status=&key=}</td><td>body {@code {"priority":
+ *       p}} sets, {@code {"adjust": d}} adds to, the priority of the selected units (all when
+ *       unfiltered); {@code {"changed": n}}</td></tr>
  * </table>
+ *
+ * <p>{@code ...} stands for {@code /api/v1/namespaces/{ns}/work-specs/{spec}}. Query filters:
+ * {@code status} is a comma-separated list of unit statuses ({@code available}, {@code pending},
+ * {@code finished}, {@code failed}, {@code delayed}) and may repeat; {@code key} repeats, one key
+ * each; {@code after} is a key. Unknown query parameters are 400 {@code invalid_request}, so a
+ * misspelt filter never widens what a request does.
+ *
+ * <h2>Work unit keys in URLs</h2>
+ *
+ * <p>Keys are bytes, not necessarily UTF-8. In a path segment, a query parameter and the {@code
+ * "key"} property of JSON a key is the base64url encoding of its bytes without padding (RFC 4648
+ * §5): the key {@code "u1"} is {@code dTE}, the bytes {@code ff 00 80} are {@code _wCA}. Only that
+ * exact form is accepted (no padding, no {@code +} or {@code /}); anything else is 400 {@code
+ * invalid_request}.
  *
  * <p>Reads never create anything: a namespace that {@code namespaceNames()} does not list is 404
  * {@code no_such_namespace}, for reads and for the PATCH alike. The default namespace ({@code ""})
@@ -34,8 +64,24 @@
  *       {"$bytes": "<standard base64, padded>"}}, a tuple is {@code {"$tuple": [items...]}}, a
  *       UUID is {@code {"$uuid": "<canonical text>"}}. Integers beyond 64 bits are plain JSON
  *       numbers; non-finite floats are the strings {@code "NaN"}, {@code "Infinity"}, {@code
- *       "-Infinity"}. These forms are output only so far; a map whose only key is {@code "$bytes"}
- *       cannot be told from a byte string.
+ *       "-Infinity"}. Request bodies use the same forms and read back to the same values: a
+ *       JSON integer is a 64-bit integer (or a big one beyond), any other number a double, and a
+ *       single-key object {@code $bytes}, {@code $tuple} or {@code $uuid} the tagged value (a bad
+ *       value under a tag is 400 {@code malformed_body}). So a map whose only key is one of these
+ *       tags cannot be sent or told apart, and non-finite floats come back as strings.
+ *   <li>unit summary (list rows): {@code key} (base64url, above), {@code key_text} (the key as
+ *       UTF-8 text, null when its bytes are not UTF-8), {@code status}, {@code priority} (a
+ *       number), and {@code not_before} (ISO-8601) only when the unit has one.
+ *   <li>unit in full: the summary's fields, then {@code data} (the unit's data map in the tagged
+ *       forms: the active attempt's data when it recorded any), {@code active_attempt} (null if
+ *       none) and {@code attempts} (every attempt, oldest first), each attempt being {@code
+ *       {"worker", "status", "start_time", "end_time", "expiration_time"}} with ISO-8601 times,
+ *       {@code end_time} null while pending and the status one of {@code pending}, {@code
+ *       expired}, {@code finished}, {@code failed}, {@code retryable}.
+ *   <li>POST work-units body: {@code {"work_units": [{"key_text": "a"} or {"key": "<base64url>"},
+ *       "data": {...}, "priority": 0, "not_before": "2024-01-31T12:00:00Z"}, ...]}}; exactly one
+ *       of {@code key} and {@code key_text}; {@code data} defaults to {@code {}}, {@code priority}
+ *       to 0, {@code not_before} to none. Nothing is added unless every item is valid.
  *   <li>{@code meta}: {@code priority}, {@code weight}, {@code paused}, {@code continuous}, {@code
  *       can_be_continuous}, {@code interval} (seconds, fractional), {@code next_continuous}
  *       (ISO-8601 instant), {@code max_running}, {@code max_getwork}, {@code max_retries}, {@code

@@ -13,12 +13,9 @@ import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.data.Tuple;
 import io.coordinate.memory.MemoryCoordinate;
+import io.coordinate.rest.TestHttp.Answer;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class AdminServerTest {
   private static final String TOKEN = "s3cret-token";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = TestHttp.JSON;
 
   private final List<AdminServer> servers = new ArrayList<>();
   private MemoryCoordinate coordinate;
@@ -72,22 +68,9 @@ class AdminServerTest {
     return start(AdminServer.Settings.loopback(coordinate).withAdminToken(TOKEN));
   }
 
-  private record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
-
   private static Answer call(AdminServer server, String method, String path, String body,
       String authorization) throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-            .method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json");
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode node = r.body().isEmpty() ? null : JSON.readTree(r.body());
-    return new Answer(r.statusCode(), node, r);
+    return TestHttp.call(server.port(), method, path, body, authorization);
   }
 
   private static Answer get(AdminServer server, String path) throws Exception {
