@@ -14,7 +14,10 @@ import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitQuery;
 import io.coordinate.api.WorkUnitStatus;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRouting;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,19 +45,44 @@ final class AdminRoutes {
     this.mapper = mapper;
   }
 
+  /** One route: what answers which method on which path. */
+  record Route(HandlerType method, String path, Handler handler) {}
+
+  /** Every route of the admin API; {@code /openapi.json} describes exactly these. */
+  List<Route> routes() {
+    return List.of(
+        new Route(HandlerType.GET, "/healthz", ctx -> ctx.json(new Views.Status("ok"))),
+        new Route(HandlerType.GET, "/readyz", this::ready),
+        new Route(HandlerType.GET, "/openapi.json", AdminRoutes::openApi),
+        new Route(HandlerType.GET, API + "/namespaces", this::namespaces),
+        new Route(HandlerType.GET, API + "/namespaces/{ns}/work-specs", this::workSpecs),
+        new Route(HandlerType.GET, API + "/namespaces/{ns}/work-specs/{spec}", this::workSpec),
+        new Route(
+            HandlerType.PATCH, API + "/namespaces/{ns}/work-specs/{spec}/meta", this::patchMeta),
+        new Route(HandlerType.GET, UNITS, this::listUnits),
+        new Route(HandlerType.POST, UNITS, this::addUnits),
+        new Route(HandlerType.DELETE, UNITS, this::deleteUnits),
+        new Route(HandlerType.POST, UNITS + "/retry", this::retryUnits),
+        new Route(HandlerType.POST, UNITS + "/priority", this::changePriorities),
+        new Route(HandlerType.GET, UNITS + "/{key}", this::unit));
+  }
+
   void mount(JavalinDefaultRouting router) {
-    router.get("/healthz", ctx -> ctx.json(new Views.Status("ok")));
-    router.get("/readyz", this::ready);
-    router.get(API + "/namespaces", this::namespaces);
-    router.get(API + "/namespaces/{ns}/work-specs", this::workSpecs);
-    router.get(API + "/namespaces/{ns}/work-specs/{spec}", this::workSpec);
-    router.patch(API + "/namespaces/{ns}/work-specs/{spec}/meta", this::patchMeta);
-    router.get(UNITS, this::listUnits);
-    router.post(UNITS, this::addUnits);
-    router.delete(UNITS, this::deleteUnits);
-    router.post(UNITS + "/retry", this::retryUnits);
-    router.post(UNITS + "/priority", this::changePriorities);
-    router.get(UNITS + "/{key}", this::unit);
+    for (Route r : routes()) {
+      router.addHttpHandler(r.method(), r.path(), r.handler());
+    }
+  }
+
+  /** The OpenAPI 3 document of these routes, a resource beside this class. */
+  static final String OPENAPI_RESOURCE = "openapi.json";
+
+  private static void openApi(Context ctx) throws IOException {
+    try (var in = AdminRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + OPENAPI_RESOURCE);
+      }
+      ctx.contentType("application/json").result(in.readAllBytes());
+    }
   }
 
   private void ready(Context ctx) {

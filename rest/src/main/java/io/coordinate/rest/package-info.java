@@ -12,6 +12,8 @@
  *       <td>200 {@code {"status":"ok"}} while the process serves</td></tr>
  *   <tr><td>{@code GET /readyz}</td><td>200 {@code {"status":"ok"}} when the backend answers
  *       {@code namespaceNames()}; 503 {@code backend_unavailable} when it cannot</td></tr>
+ *   <tr><td>{@code GET /openapi.json}</td><td>the OpenAPI 3 document of exactly these routes
+ *       (a resource beside {@code AdminRoutes}; a test keeps the two equal)</td></tr>
  *   <tr><td>{@code GET /api/v1/namespaces}</td>
  *       <td>{@code {"namespaces": [name, ...]}}, sorted</td></tr>
  *   <tr><td>{@code GET /api/v1/namespaces/{ns}/work-specs}</td>
