@@ -1,6 +1,7 @@
 package io.coordinate.bench;
 
 import io.coordinate.api.data.CborCodec;
+import io.coordinate.rpc.Frames;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -50,7 +51,7 @@ final class RpcClient implements Closeable {
     request.put("id", id);
     request.put("method", method);
     request.put("params", Arrays.asList(params));
-    writeFrame(CborCodec.encode(request));
+    Frames.write(out, CborCodec.encode(request));
     out.flush();
     Object reply = ReplyDecoder.decode(readFrame());
     if (!(reply instanceof Map<?, ?> map)) {
@@ -85,65 +86,12 @@ final class RpcClient implements Closeable {
     return value;
   }
 
-  private void writeFrame(byte[] content) throws IOException {
-    out.write(0xd8); // tag 24
-    out.write(24);
-    int n = content.length;
-    if (n < 24) {
-      out.write(0x40 | n);
-    } else if (n < 0x100) {
-      out.write(0x58);
-      out.write(n);
-    } else if (n < 0x10000) {
-      out.write(0x59);
-      out.write(n >>> 8);
-      out.write(n);
-    } else {
-      out.write(0x5a);
-      out.write(n >>> 24);
-      out.write(n >>> 16);
-      out.write(n >>> 8);
-      out.write(n);
-    }
-    out.write(content);
-  }
-
   private byte[] readFrame() throws IOException {
-    if (readByte() != 0xd8 || readByte() != 24) {
-      throw new RpcException("reply is not a tag-24 frame");
-    }
-    int head = readByte();
-    if (head >>> 5 != 2) {
-      throw new RpcException("tag 24 does not hold a byte string");
-    }
-    int info = head & 0x1f;
-    long length;
-    if (info < 24) {
-      length = info;
-    } else if (info <= 27) {
-      length = 0;
-      for (int i = 0; i < 1 << (info - 24); i++) {
-        length = (length << 8) | readByte();
-      }
-    } else {
-      throw new RpcException("frame without a definite length");
-    }
-    if (length < 0 || length > Integer.MAX_VALUE - 8) {
-      throw new RpcException("frame too large: " + length);
-    }
-    byte[] content = in.readNBytes((int) length);
-    if (content.length != length) {
-      throw new EOFException("connection closed inside a reply");
-    }
-    return content;
-  }
-
-  private int readByte() throws IOException {
-    int b = in.read();
-    if (b < 0) {
+    byte[] content = Frames.read(in, Integer.MAX_VALUE - 8);
+    if (content == null) {
       throw new EOFException("connection closed by the server");
     }
-    return b;
+    return content;
   }
 
   @Override

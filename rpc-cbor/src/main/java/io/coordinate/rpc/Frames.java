@@ -8,9 +8,10 @@ import java.io.OutputStream;
 /**
  * The framing of CBOR-RPC: every message is CBOR tag 24 ("encoded CBOR data item") wrapping a byte
  * string whose content is the message map. Reading checks the two headers by hand, so a frame's
- * size is known (and limited) before any of it is buffered.
+ * size is known (and limited) before any of it is buffered. Public for clients written in Java
+ * (the load generator), so the framing lives in one place.
  */
-final class Frames {
+public final class Frames {
   private Frames() {}
 
   /** The framing itself is broken: the connection cannot be read further. */
@@ -34,7 +35,7 @@ final class Frames {
    *     maxBytes}
    * @throws EOFException if the stream ends inside a frame
    */
-  static byte[] read(InputStream in, int maxBytes) throws IOException {
+  public static byte[] read(InputStream in, int maxBytes) throws IOException {
     return read(in, maxBytes, () -> {});
   }
 
@@ -101,7 +102,7 @@ final class Frames {
   }
 
   /** Writes {@code content} as one frame (not flushed). */
-  static void write(OutputStream out, byte[] content) throws IOException {
+  public static void write(OutputStream out, byte[] content) throws IOException {
     out.write(0xd8);
     out.write(24);
     int n = content.length;
