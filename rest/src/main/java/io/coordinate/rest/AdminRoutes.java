@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** The handlers of the admin API; see {@link io.coordinate.rest} for the routes they answer. */
 final class AdminRoutes {
@@ -39,10 +41,12 @@ final class AdminRoutes {
 
   private final Coordinate coordinate;
   private final ObjectMapper mapper;
+  private final Optional<Supplier<String>> metrics;
 
-  AdminRoutes(Coordinate coordinate, ObjectMapper mapper) {
+  AdminRoutes(Coordinate coordinate, ObjectMapper mapper, Optional<Supplier<String>> metrics) {
     this.coordinate = coordinate;
     this.mapper = mapper;
+    this.metrics = metrics;
   }
 
   /** One route: what answers which method on which path. */
@@ -54,6 +58,7 @@ final class AdminRoutes {
         new Route(HandlerType.GET, "/healthz", ctx -> ctx.json(new Views.Status("ok"))),
         new Route(HandlerType.GET, "/readyz", this::ready),
         new Route(HandlerType.GET, "/openapi.json", AdminRoutes::openApi),
+        new Route(HandlerType.GET, "/metrics", this::metrics),
         new Route(HandlerType.GET, API + "/namespaces", this::namespaces),
         new Route(HandlerType.GET, API + "/namespaces/{ns}/work-specs", this::workSpecs),
         new Route(HandlerType.GET, API + "/namespaces/{ns}/work-specs/{spec}", this::workSpec),
@@ -83,6 +88,15 @@ final class AdminRoutes {
       }
       ctx.contentType("application/json").result(in.readAllBytes());
     }
+  }
+
+  /** The Prometheus text exposition format, version 0.0.4. */
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private void metrics(Context ctx) {
+    Supplier<String> scrape =
+        metrics.orElseThrow(() -> new ApiException(404, "not_found", "metrics are not enabled"));
+    ctx.contentType(PROMETHEUS_TEXT).result(scrape.get());
   }
 
   private void ready(Context ctx) {

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +31,20 @@ public final class AdminServer implements AutoCloseable {
    * @param port the port to bind; 0 picks a free one (see {@link AdminServer#port()})
    * @param adminToken the bearer token callers must present, if any
    * @param coordinate the backend to serve
+   * @param metrics the Prometheus text exposition served at {@code /metrics}, if any (without it
+   *     {@code /metrics} is 404)
    */
   public record Settings(
-      String host, int port, Optional<String> adminToken, Coordinate coordinate) {
+      String host,
+      int port,
+      Optional<String> adminToken,
+      Coordinate coordinate,
+      Optional<Supplier<String>> metrics) {
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(coordinate, "coordinate");
       adminToken = adminToken == null ? Optional.empty() : adminToken;
+      metrics = metrics == null ? Optional.empty() : metrics;
       if (host.isBlank()) {
         throw new IllegalArgumentException("host must not be blank");
       }
@@ -50,15 +58,20 @@ public final class AdminServer implements AutoCloseable {
 
     /** 127.0.0.1 on a free port, without a token. */
     public static Settings loopback(Coordinate coordinate) {
-      return new Settings("127.0.0.1", 0, Optional.empty(), coordinate);
+      return new Settings("127.0.0.1", 0, Optional.empty(), coordinate, Optional.empty());
     }
 
     public Settings withAddress(String host, int port) {
-      return new Settings(host, port, adminToken, coordinate);
+      return new Settings(host, port, adminToken, coordinate, metrics);
     }
 
     public Settings withAdminToken(String token) {
-      return new Settings(host, port, Optional.of(token), coordinate);
+      return new Settings(host, port, Optional.of(token), coordinate, metrics);
+    }
+
+    /** Serves {@code scrape}'s answer (Prometheus text format 0.0.4) at {@code /metrics}. */
+    public Settings withMetrics(Supplier<String> scrape) {
+      return new Settings(host, port, adminToken, coordinate, Optional.of(scrape));
     }
   }
 
@@ -89,7 +102,7 @@ public final class AdminServer implements AutoCloseable {
     }
     AccessControl access = new AccessControl(settings.adminToken(), !loopback);
     ObjectMapper mapper = Json.mapper();
-    AdminRoutes routes = new AdminRoutes(settings.coordinate(), mapper);
+    AdminRoutes routes = new AdminRoutes(settings.coordinate(), mapper, settings.metrics());
     Javalin created =
         Javalin.create(
             config -> {
