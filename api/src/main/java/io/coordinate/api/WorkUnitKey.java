@@ -1,6 +1,7 @@
 package io.coordinate.api;
 
 import io.coordinate.api.data.ByteString;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -9,6 +10,8 @@ import java.util.Objects;
  * write and read.
  */
 public record WorkUnitKey(ByteString bytes) implements Comparable<WorkUnitKey> {
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
   public WorkUnitKey {
     Objects.requireNonNull(bytes, "bytes");
   }
@@ -21,6 +24,34 @@ public record WorkUnitKey(ByteString bytes) implements Comparable<WorkUnitKey> {
   /** The key with a copy of these bytes. */
   public static WorkUnitKey of(byte[] bytes) {
     return new WorkUnitKey(ByteString.copyOf(bytes));
+  }
+
+  /**
+   * The key whose bytes {@code text} encodes in base64url without padding (RFC 4648 §5), the form
+   * that names any key in a URL. Only the canonical spelling is accepted (no padding, no other
+   * alphabet, no stray trailing bits), so each key has exactly one.
+   *
+   * @throws InvalidRequestException if {@code text} is not such a form
+   */
+  public static WorkUnitKey fromBase64Url(String text) {
+    byte[] decoded;
+    try {
+      decoded = Base64.getUrlDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      decoded = null;
+    }
+    // The JDK decoder also takes padding and ignores stray trailing bits: insist on one spelling.
+    if (decoded == null || !BASE64URL.encodeToString(decoded).equals(text)) {
+      String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+      throw new InvalidRequestException(
+          "work unit key \"" + shown + "\" is not unpadded base64url (RFC 4648 section 5)");
+    }
+    return of(decoded);
+  }
+
+  /** The key's bytes in base64url without padding: {@code "u1"} is {@code dTE}. */
+  public String toBase64Url() {
+    return BASE64URL.encodeToString(bytes.toByteArray());
   }
 
   /** A copy of the key's bytes. */

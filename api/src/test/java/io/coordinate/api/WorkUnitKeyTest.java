@@ -62,4 +62,19 @@ class WorkUnitKeyTest {
   void rejectsNullBytes() {
     assertThatThrownBy(() -> new WorkUnitKey(null)).isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void base64UrlNamesEveryKeyWithOneSpelling() {
+    assertThat(WorkUnitKey.of("u1").toBase64Url()).isEqualTo("dTE");
+    WorkUnitKey binary = WorkUnitKey.of(new byte[] {(byte) 0xff, 0, (byte) 0x80});
+    assertThat(binary.toBase64Url()).isEqualTo("_wCA");
+    assertThat(WorkUnitKey.fromBase64Url("_wCA")).isEqualTo(binary);
+    assertThat(WorkUnitKey.fromBase64Url("")).isEqualTo(WorkUnitKey.of(""));
+    for (String bad : List.of("dTE=", "/wCA", "dTF", "d", "a b")) {
+      assertThatThrownBy(() -> WorkUnitKey.fromBase64Url(bad))
+          .as(bad)
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("base64url");
+    }
+  }
 }

@@ -9,19 +9,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdDelegatingSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.databind.util.StdConverter;
-import io.coordinate.api.data.ByteString;
-import io.coordinate.api.data.Tuple;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
+import io.coordinate.api.data.JsonData;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The Jackson mapper of the REST API: snake_case property names, data-model values in the tagged
@@ -33,12 +23,8 @@ final class Json {
   private Json() {}
 
   static ObjectMapper mapper() {
-    SimpleModule data = new SimpleModule("coordinate-data-values");
-    data.addSerializer(ByteString.class, new StdDelegatingSerializer(new BytesForm()));
-    data.addSerializer(Tuple.class, new StdDelegatingSerializer(new TupleForm()));
-    data.addSerializer(UUID.class, new StdDelegatingSerializer(new UuidForm()));
     return JsonMapper.builder()
-        .addModule(data)
+        .addModule(JsonData.module())
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -71,120 +57,15 @@ final class Json {
   }
 
   /**
-   * The data map a JSON object stands for: the inverse of how data maps are written. The tagged
-   * objects {@code {"$bytes": base64}}, {@code {"$tuple": [...]}} and {@code {"$uuid": text}}
-   * become {@link ByteString}, {@link Tuple} and {@link UUID}; integers become {@code Long} (or
-   * {@code BigInteger} beyond 64 bits), other numbers {@code Double}. {@code null} or a missing
-   * node is the empty map.
+   * The data map a JSON object in a request stands for ({@link JsonData#fromJson}).
    *
-   * @throws ApiException 400 {@code malformed_body} if {@code node} is not an object or a tagged
-   *     object's value is not of its form
+   * @throws ApiException 400 {@code malformed_body} if it is not a data map in the tagged forms
    */
   static Map<String, Object> dataFromJson(JsonNode node, String field) {
-    if (node == null || node.isMissingNode() || node.isNull()) {
-      return Map.of();
-    }
-    if (!node.isObject()) {
-      throw new ApiException(400, "malformed_body", "field \"" + field + "\" must be an object");
-    }
-    return mapFromJson(node, field);
-  }
-
-  private static Map<String, Object> mapFromJson(JsonNode node, String path) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : node.properties()) {
-      out.put(e.getKey(), valueFromJson(e.getValue(), path + "." + e.getKey()));
-    }
-    return out;
-  }
-
-  private static Object valueFromJson(JsonNode node, String path) {
-    return switch (node.getNodeType()) {
-      case NULL -> null;
-      case BOOLEAN -> node.booleanValue();
-      case STRING -> node.textValue();
-      case NUMBER -> node.isIntegralNumber()
-          ? (node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue())
-          : (Object) node.doubleValue();
-      case ARRAY -> {
-        List<Object> items = new ArrayList<>(node.size());
-        for (int i = 0; i < node.size(); i++) {
-          items.add(valueFromJson(node.get(i), path + "[" + i + "]"));
-        }
-        yield items;
-      }
-      case OBJECT -> node.size() == 1 && isTag(node.fieldNames().next())
-          ? taggedFromJson(node, path)
-          : mapFromJson(node, path);
-      default -> throw badForm(path, "is not a data value");
-    };
-  }
-
-  private static boolean isTag(String name) {
-    return name.equals("$bytes") || name.equals("$tuple") || name.equals("$uuid");
-  }
-
-  private static Object taggedFromJson(JsonNode node, String path) {
-    Map.Entry<String, JsonNode> tag = node.properties().iterator().next();
-    JsonNode v = tag.getValue();
-    switch (tag.getKey()) {
-      case "$bytes" -> {
-        if (v.isTextual()) {
-          try {
-            return ByteString.wrap(Base64.getDecoder().decode(v.textValue()));
-          } catch (IllegalArgumentException e) {
-            // fall through to the error below
-          }
-        }
-        throw badForm(path, "is not {\"$bytes\": \"<standard base64>\"}");
-      }
-      case "$tuple" -> {
-        if (v.isArray()) {
-          @SuppressWarnings("unchecked")
-          List<Object> items = (List<Object>) valueFromJson(v, path + ".$tuple");
-          return new Tuple(items);
-        }
-        throw badForm(path, "is not {\"$tuple\": [items...]}");
-      }
-      default -> {
-        // UUID.fromString accepts abbreviated forms; only the canonical 36-character text is one.
-        if (v.isTextual() && v.textValue().length() == 36) {
-          try {
-            UUID uuid = UUID.fromString(v.textValue());
-            if (uuid.toString().equals(v.textValue().toLowerCase(Locale.ROOT))) {
-              return uuid;
-            }
-          } catch (IllegalArgumentException e) {
-            // fall through to the error below
-          }
-        }
-        throw badForm(path, "is not {\"$uuid\": \"<canonical UUID text>\"}");
-      }
-    }
-  }
-
-  private static ApiException badForm(String path, String what) {
-    return new ApiException(400, "malformed_body", "field \"" + path + "\" " + what);
-  }
-
-  private static final class BytesForm extends StdConverter<ByteString, Map<String, String>> {
-    @Override
-    public Map<String, String> convert(ByteString value) {
-      return Map.of("$bytes", Base64.getEncoder().encodeToString(value.toByteArray()));
-    }
-  }
-
-  private static final class TupleForm extends StdConverter<Tuple, Map<String, List<Object>>> {
-    @Override
-    public Map<String, List<Object>> convert(Tuple value) {
-      return Map.of("$tuple", value.items());
-    }
-  }
-
-  private static final class UuidForm extends StdConverter<UUID, Map<String, String>> {
-    @Override
-    public Map<String, String> convert(UUID value) {
-      return Map.of("$uuid", value.toString());
+    try {
+      return JsonData.fromJson(node, field);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "malformed_body", e.getMessage());
     }
   }
 }
