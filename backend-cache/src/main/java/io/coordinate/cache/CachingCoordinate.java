@@ -10,6 +10,10 @@ import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkUnit;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.Worker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -20,7 +24,7 @@ import java.util.function.Predicate;
  * statuses, counts, meta, data, attempts, get_work. See the package documentation for what a cached
  * handle means.
  */
-public final class CachingCoordinate implements Coordinate {
+public final class CachingCoordinate implements Coordinate, MeterBinder {
   record SpecName(String namespace, String spec) {}
 
   record UnitName(String namespace, String spec, WorkUnitKey key) {}
@@ -73,6 +77,21 @@ public final class CachingCoordinate implements Coordinate {
         + specs.estimatedSize()
         + units.estimatedSize()
         + workers.estimatedSize();
+  }
+
+  /**
+   * Registers each cache's look-ups, hits and misses (so its hit rate), size and evictions, with
+   * Micrometer's Caffeine binder: {@code cache.gets{result=hit|miss}}, {@code cache.size}, {@code
+   * cache.evictions}, {@code cache.puts} and the like, tagged {@code cache} = {@code namespaces},
+   * {@code work_specs}, {@code work_units} or {@code workers}. Reading them costs what {@link
+   * #stats()} costs: counters, no walk over the entries.
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    CaffeineCacheMetrics.monitor(registry, namespaces, "namespaces", Tags.empty());
+    CaffeineCacheMetrics.monitor(registry, specs, "work_specs", Tags.empty());
+    CaffeineCacheMetrics.monitor(registry, units, "work_units", Tags.empty());
+    CaffeineCacheMetrics.monitor(registry, workers, "workers", Tags.empty());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.coordinate.memory;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.Namespace;
+import io.coordinate.api.UnitEvents;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -15,20 +16,30 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class MemoryCoordinate implements Coordinate {
   private final Clock clock;
+  private final UnitEvents events;
   private final ConcurrentMap<String, NamespaceStore> namespaces = new ConcurrentHashMap<>();
 
-  private MemoryCoordinate(Clock clock) {
+  private MemoryCoordinate(Clock clock, UnitEvents events) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   /** A backend on the system clock. */
   public static MemoryCoordinate create() {
-    return new MemoryCoordinate(Clock.systemUTC());
+    return new MemoryCoordinate(Clock.systemUTC(), UnitEvents.NONE);
   }
 
   /** A backend that takes its time from {@code clock} (tests pass a controllable one). */
   public static MemoryCoordinate create(Clock clock) {
-    return new MemoryCoordinate(clock);
+    return new MemoryCoordinate(clock, UnitEvents.NONE);
+  }
+
+  /**
+   * A backend on {@code clock} that tells {@code events} of every lease, result and expiry (see
+   * {@link UnitEvents} for what counts); it is called while a namespace's lock is held.
+   */
+  public static MemoryCoordinate create(Clock clock, UnitEvents events) {
+    return new MemoryCoordinate(clock, events);
   }
 
   @Override
@@ -36,7 +47,9 @@ public final class MemoryCoordinate implements Coordinate {
     if (name == null) {
       throw new InvalidRequestException("namespace name must not be null");
     }
-    return namespaces.computeIfAbsent(name, n -> new NamespaceStore(n, clock, this)).handle();
+    return namespaces
+        .computeIfAbsent(name, n -> new NamespaceStore(n, clock, events, this))
+        .handle();
   }
 
   @Override

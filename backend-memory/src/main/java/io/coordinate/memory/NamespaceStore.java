@@ -11,6 +11,7 @@ import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.NoSuchWorkSpecException;
 import io.coordinate.api.NoSuchWorkUnitException;
 import io.coordinate.api.NotPendingException;
+import io.coordinate.api.UnitEvents;
 import io.coordinate.api.WorkSpecDefinition;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkUnit;
@@ -50,6 +51,7 @@ final class NamespaceStore {
 
   private final String name;
   private final Clock clock;
+  private final UnitEvents events;
   private final MemoryCoordinate owner;
   private final MemNamespace handle;
   private final ReentrantLock lock = new ReentrantLock();
@@ -64,9 +66,10 @@ final class NamespaceStore {
   /** The time of the call in progress. */
   private Instant now;
 
-  NamespaceStore(String name, Clock clock, MemoryCoordinate owner) {
+  NamespaceStore(String name, Clock clock, UnitEvents events, MemoryCoordinate owner) {
     this.name = name;
     this.clock = clock;
+    this.events = events;
     this.owner = owner;
     this.handle = new MemNamespace(this);
   }
@@ -538,6 +541,9 @@ final class NamespaceStore {
               }
               leased.add(a);
             }
+            if (!leased.isEmpty()) {
+              events.record(name, s.name, UnitEvents.Transition.LEASED, leased.size());
+            }
           }
           return leased;
         });
@@ -565,7 +571,9 @@ final class NamespaceStore {
     return call(
         () -> {
           checkLive(u);
-          return newAttempt(w, u, lease);
+          AttemptState a = newAttempt(w, u, lease);
+          events.record(name, u.spec.name, UnitEvents.Transition.LEASED, 1);
+          return a;
         });
   }
 
@@ -595,11 +603,19 @@ final class NamespaceStore {
         || (a.status == AttemptStatus.EXPIRED && a.isActive());
   }
 
-  /** Moves an attempt to a final status, taking it off its worker's list and the expiry index. */
+  /**
+   * Moves an attempt to a final status, taking it off its worker's list and the expiry index, and
+   * tells the unit events (an expiry only when a pending lease ends, not when an attempt that has
+   * expired already is marked again).
+   */
   private void endAttempt(AttemptState a, AttemptStatus status, Map<String, Object> data, Instant end) {
-    if (a.status == AttemptStatus.PENDING) {
+    boolean wasPending = a.status == AttemptStatus.PENDING;
+    if (wasPending) {
       pendingByExpiration.remove(a);
       a.worker.activeAttempts.remove(a);
+    }
+    if (wasPending || status != AttemptStatus.EXPIRED) {
+      events.record(name, a.unit.spec.name, transitionTo(status), 1);
     }
     a.status = status;
     a.end = end;
@@ -609,6 +625,16 @@ final class NamespaceStore {
     if (a.isActive()) {
       reindex(a.unit);
     }
+  }
+
+  private static UnitEvents.Transition transitionTo(AttemptStatus status) {
+    return switch (status) {
+      case EXPIRED -> UnitEvents.Transition.EXPIRED;
+      case FINISHED -> UnitEvents.Transition.FINISHED;
+      case FAILED -> UnitEvents.Transition.FAILED;
+      case RETRYABLE -> UnitEvents.Transition.RETRIED;
+      case PENDING -> throw new IllegalArgumentException("an attempt does not end pending");
+    };
   }
 
   <T> T readAttempt(AttemptState a, Function<AttemptState, T> field) {

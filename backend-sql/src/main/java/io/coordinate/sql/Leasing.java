@@ -3,6 +3,7 @@ package io.coordinate.sql;
 import io.coordinate.api.Attempt;
 import io.coordinate.api.AttemptRequest;
 import io.coordinate.api.NewWorkUnit;
+import io.coordinate.api.UnitEvents;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.data.DataValues;
@@ -41,7 +42,7 @@ final class Leasing {
 
   static List<Attempt> lease(
       Handle h, SqlStore store, SqlNamespace ns, SqlWorker worker, AttemptRequest request, long now) {
-    SqlStore.sweep(h, now);
+    store.sweep(h, now);
     long expiration = now + SqlStore.micros(request.lifetime());
     for (int round = 0; round < MAX_ROUNDS; round++) {
       Map<String, SpecRow> specs = new HashMap<>();
@@ -103,14 +104,16 @@ final class Leasing {
         List<Claim> claims = claim(h, store.dialect, spec.id(), n - leased.size(), now);
         if (claims.isEmpty()) {
           if (leased.isEmpty() && wholeSpecRule && meta.canStartContinuous(SqlStore.instant(now))) {
-            claims = List.of(continuousUnit(h, store, spec, meta, now));
+            claims = List.of(continuousUnit(h, store, specHandle, meta, now));
           } else {
             break;
           }
         }
         for (Claim c : claims) {
           if (meta.maxRetries() > 0 && c.attemptCount() + 1 > meta.maxRetries()) {
-            failForRetries(h, c, worker.id(), now);
+            if (failForRetries(h, c, worker.id(), now)) {
+              store.tell(h, specHandle, UnitEvents.Transition.FAILED, 1);
+            }
             continue;
           }
           long attemptId = insertAttempt(h, c.id(), worker.id(), now, expiration);
@@ -122,6 +125,7 @@ final class Leasing {
         }
       }
       if (!leased.isEmpty()) {
+        store.tell(h, specHandle, UnitEvents.Transition.LEASED, leased.size());
         return leased;
       }
     }
@@ -213,9 +217,9 @@ final class Leasing {
 
   /** Creates (or reuses) the unit named for now and moves the spec's next-continuous time. */
   private static Claim continuousUnit(
-      Handle h, SqlStore store, SpecRow spec, WorkSpecMeta meta, long now) {
+      Handle h, SqlStore store, SqlWorkSpec spec, WorkSpecMeta meta, long now) {
     WorkUnitKey key = WorkUnitKey.of(Scheduler.continuousUnitName(SqlStore.instant(now)));
-    SqlWorkSpec.upsert(h, store.dialect, spec.id(), List.of(NewWorkUnit.of(key, Map.of())), now);
+    SqlWorkSpec.upsert(h, store, spec, List.of(NewWorkUnit.of(key, Map.of())), now);
     h.createUpdate("UPDATE work_spec SET next_continuous_us = :next WHERE id = :id")
         .bind("id", spec.id())
         .bind("next", now + SqlStore.micros(meta.interval()))
@@ -263,8 +267,11 @@ final class Leasing {
         .one();
   }
 
-  /** Records the attempt a unit over its max_retries gets: failed at once, never handed out. */
-  private static void failForRetries(Handle h, Claim c, long workerId, long now) {
+  /**
+   * Records the attempt a unit over its max_retries gets: failed at once, never handed out. False
+   * if the unit was no longer available (H2 claims without row locks) and nothing was recorded.
+   */
+  private static boolean failForRetries(Handle h, Claim c, long workerId, long now) {
     Map<String, Object> data = new LinkedHashMap<>(SqlStore.map(c.data()));
     data.put("traceback", TOO_MANY_RETRIES);
     long attemptId =
@@ -288,19 +295,26 @@ final class Leasing {
     if (claimed == 0) {
       h.createUpdate("DELETE FROM attempt WHERE id = :id").bind("id", attemptId).execute();
     }
+    return claimed > 0;
   }
 
   /**
    * A pending attempt at a unit whatever its state ({@code Worker.makeAttempt}); a pending
    * predecessor loses its lease. The unit row must be locked.
    */
-  static long newAttempt(Handle h, UnitRow unit, long workerId, long now, long expiration) {
+  static long newAttempt(
+      Handle h, SqlStore store, SqlWorkSpec spec, UnitRow unit, long workerId, long now,
+      long expiration) {
     if (unit.activeAttemptId() != null) {
-      h.createUpdate("UPDATE attempt SET status = 2, end_us = :now WHERE id = :id AND status = 1")
-          .bind("id", unit.activeAttemptId())
-          .bind("now", now)
-          .execute();
+      int lost =
+          h.createUpdate(
+                  "UPDATE attempt SET status = 2, end_us = :now WHERE id = :id AND status = 1")
+              .bind("id", unit.activeAttemptId())
+              .bind("now", now)
+              .execute();
+      store.tell(h, spec, UnitEvents.Transition.EXPIRED, lost);
     }
+    store.tell(h, spec, UnitEvents.Transition.LEASED, 1);
     long attemptId = insertAttemptRow(h, unit.id(), workerId, now, expiration);
     h.createUpdate(
             "UPDATE work_unit SET status = 2, active_attempt_id = :attempt,"

@@ -7,6 +7,7 @@ import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.LostLeaseException;
 import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.NotPendingException;
+import io.coordinate.api.UnitEvents;
 import io.coordinate.api.WorkUnit;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.Worker;
@@ -89,9 +90,12 @@ final class SqlAttempt implements Attempt {
   /** The attempt columns a transition needs. */
   private record Row(int code, byte[] data, long start, Long end, long expiration) {
     AttemptStatus status(long now) {
-      return code == Codes.ATTEMPT_PENDING && expiration < now
-          ? AttemptStatus.EXPIRED
-          : Codes.attemptStatus(code);
+      return ranOut(now) ? AttemptStatus.EXPIRED : Codes.attemptStatus(code);
+    }
+
+    /** Pending in the table, but its lease ran out and no sweep has recorded that yet. */
+    boolean ranOut(long now) {
+      return code == Codes.ATTEMPT_PENDING && expiration < now;
     }
   }
 
@@ -188,7 +192,11 @@ final class SqlAttempt implements Attempt {
               if (!isActive(u)) {
                 long end = r.end() != null ? r.end() : Math.min(now, r.expiration());
                 end(h, Codes.ATTEMPT_EXPIRED, cbor, end);
+                tellEnd(h, r, Codes.ATTEMPT_EXPIRED, now);
                 return true; // committed, then reported
+              }
+              if (r.ranOut(now)) {
+                tell(h, UnitEvents.Transition.EXPIRED); // its expiry, before it is pending again
               }
               var update =
                   h.createUpdate(
@@ -224,6 +232,7 @@ final class SqlAttempt implements Attempt {
             throw new NotPendingException("attempt is " + status + ", cannot expire it");
           }
           end(h, Codes.ATTEMPT_EXPIRED, cbor, now);
+          tellEnd(h, r, Codes.ATTEMPT_EXPIRED, now);
           if (isActive(u)) {
             setUnitStatus(h, Codes.UNIT_AVAILABLE);
           }
@@ -243,6 +252,7 @@ final class SqlAttempt implements Attempt {
             throw new NotPendingException("attempt is " + status + ", cannot finish it");
           }
           end(h, Codes.ATTEMPT_FINISHED, copy == null ? null : SqlStore.cbor(copy), now);
+          tellEnd(h, r, Codes.ATTEMPT_FINISHED, now);
           if (isActive(u)) {
             setUnitStatus(h, Codes.UNIT_FINISHED);
             Map<String, Object> effective =
@@ -270,12 +280,14 @@ final class SqlAttempt implements Attempt {
     store.txRun(
         (h, now) -> {
           UnitRow u = unit.row(h, true);
-          AttemptStatus status = row(h).status(now);
+          Row r = row(h);
+          AttemptStatus status = r.status(now);
           if (!completable(status, u)) {
             throw new NotPendingException(
                 "attempt is " + status + ", cannot " + (target == AttemptStatus.FAILED ? "fail" : "retry") + " it");
           }
           end(h, Codes.attemptCode(target), cbor, now);
+          tellEnd(h, r, Codes.attemptCode(target), now);
           if (isActive(u)) {
             setUnitStatus(h, Codes.unitCodeFor(target));
             if (target == AttemptStatus.RETRYABLE) {
@@ -298,6 +310,36 @@ final class SqlAttempt implements Attempt {
 
   private boolean completable(AttemptStatus status, UnitRow u) {
     return status == AttemptStatus.PENDING || (status == AttemptStatus.EXPIRED && isActive(u));
+  }
+
+  /**
+   * Tells the unit events that this attempt, read as {@code r} in this transaction, now ends with
+   * {@code code}. A lease that ran out without a sweep recording it is told as expired first, as
+   * the sweep (and the in-memory backend) would have; an attempt that had expired already is not
+   * told again when it is marked expired once more.
+   */
+  private void tellEnd(Handle h, Row r, int code, long now) {
+    if (code == Codes.ATTEMPT_EXPIRED) {
+      if (r.code() == Codes.ATTEMPT_PENDING) {
+        tell(h, UnitEvents.Transition.EXPIRED);
+      }
+      return;
+    }
+    if (r.ranOut(now)) {
+      tell(h, UnitEvents.Transition.EXPIRED);
+    }
+    tell(
+        h,
+        switch (code) {
+          case Codes.ATTEMPT_FINISHED -> UnitEvents.Transition.FINISHED;
+          case Codes.ATTEMPT_FAILED -> UnitEvents.Transition.FAILED;
+          case Codes.ATTEMPT_RETRYABLE -> UnitEvents.Transition.RETRIED;
+          default -> throw new IllegalArgumentException("not a final attempt status: " + code);
+        });
+  }
+
+  private void tell(Handle h, UnitEvents.Transition transition) {
+    store.tell(h, unit.sqlSpec(), transition, 1);
   }
 
   private void end(Handle h, int code, byte[] cbor, long end) {
@@ -327,20 +369,21 @@ final class SqlAttempt implements Attempt {
     if (!data.containsKey("output")) {
       return;
     }
-    Optional<Long> next =
+    SqlNamespace ns = unit.sqlSpec().sqlNamespace();
+    Optional<SqlWorkSpec> next =
         h.createQuery(
-                "SELECT n.id FROM work_spec s JOIN work_spec n"
+                "SELECT n.id, n.name FROM work_spec s JOIN work_spec n"
                     + " ON n.namespace_id = s.namespace_id AND n.name = s.next_work_spec"
                     + " WHERE s.id = :spec AND s.next_work_spec <> ''")
             .bind("spec", u.specId())
-            .mapTo(Long.class)
+            .map((rs, ctx) -> new SqlWorkSpec(ns, rs.getLong(1), rs.getString(2)))
             .findOne();
     if (next.isEmpty()) {
       return; // no then spec, or it does not exist: the outputs are dropped, the finish stands
     }
     List<NewWorkUnit> units =
         WorkUnitOutputs.parse(data.get("output"), u.priority(), SqlStore.instant(now));
-    SqlWorkSpec.upsert(h, store.dialect, next.get(), units, now);
+    SqlWorkSpec.upsert(h, store, next.get(), units, now);
   }
 
   @Override

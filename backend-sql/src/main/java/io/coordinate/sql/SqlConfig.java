@@ -1,6 +1,8 @@
 package io.coordinate.sql;
 
 import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.UnitEvents;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -25,6 +27,10 @@ import java.util.regex.Pattern;
  * @param connectionTimeout how long a call waits for a connection before it fails with {@link
  *     io.coordinate.api.BackendUnavailableException}
  * @param clock where the backend takes its time from
+ * @param unitEvents told of every lease, result and expiry once its transaction commits ({@code
+ *     null}: {@link UnitEvents#NONE})
+ * @param meterRegistry where the connection pool's metrics ({@code hikaricp_*}) and the statement
+ *     count ({@code coordinate.sql.statements}) are registered ({@code null}: nowhere)
  */
 public record SqlConfig(
     String jdbcUrl,
@@ -33,7 +39,9 @@ public record SqlConfig(
     int poolSize,
     String schema,
     Duration connectionTimeout,
-    Clock clock) {
+    Clock clock,
+    UnitEvents unitEvents,
+    MeterRegistry meterRegistry) {
 
   /** Default pool size: enough for a daemon serving hundreds of workers on a few cores. */
   public static final int DEFAULT_POOL_SIZE = 16;
@@ -57,6 +65,19 @@ public record SqlConfig(
     }
     connectionTimeout = connectionTimeout == null ? DEFAULT_CONNECTION_TIMEOUT : connectionTimeout;
     clock = clock == null ? Clock.systemUTC() : clock;
+    unitEvents = unitEvents == null ? UnitEvents.NONE : unitEvents;
+  }
+
+  /** A configuration without unit events or metrics. */
+  public SqlConfig(
+      String jdbcUrl,
+      String user,
+      String password,
+      int poolSize,
+      String schema,
+      Duration connectionTimeout,
+      Clock clock) {
+    this(jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock, null, null);
   }
 
   private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -148,27 +169,46 @@ public record SqlConfig(
   }
 
   public SqlConfig withUser(String v) {
-    return new SqlConfig(jdbcUrl, v, password, poolSize, schema, connectionTimeout, clock);
+    return new SqlConfig(
+        jdbcUrl, v, password, poolSize, schema, connectionTimeout, clock, unitEvents,
+        meterRegistry);
   }
 
   public SqlConfig withPassword(String v) {
-    return new SqlConfig(jdbcUrl, user, v, poolSize, schema, connectionTimeout, clock);
+    return new SqlConfig(
+        jdbcUrl, user, v, poolSize, schema, connectionTimeout, clock, unitEvents, meterRegistry);
   }
 
   public SqlConfig withPoolSize(int v) {
-    return new SqlConfig(jdbcUrl, user, password, v, schema, connectionTimeout, clock);
+    return new SqlConfig(
+        jdbcUrl, user, password, v, schema, connectionTimeout, clock, unitEvents, meterRegistry);
   }
 
   public SqlConfig withSchema(String v) {
-    return new SqlConfig(jdbcUrl, user, password, poolSize, v, connectionTimeout, clock);
+    return new SqlConfig(
+        jdbcUrl, user, password, poolSize, v, connectionTimeout, clock, unitEvents, meterRegistry);
   }
 
   public SqlConfig withConnectionTimeout(Duration v) {
-    return new SqlConfig(jdbcUrl, user, password, poolSize, schema, v, clock);
+    return new SqlConfig(
+        jdbcUrl, user, password, poolSize, schema, v, clock, unitEvents, meterRegistry);
   }
 
   public SqlConfig withClock(Clock v) {
-    return new SqlConfig(jdbcUrl, user, password, poolSize, schema, connectionTimeout, v);
+    return new SqlConfig(
+        jdbcUrl, user, password, poolSize, schema, connectionTimeout, v, unitEvents, meterRegistry);
+  }
+
+  /** Tells {@code v} of every lease, result and expiry. */
+  public SqlConfig withUnitEvents(UnitEvents v) {
+    return new SqlConfig(
+        jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock, v, meterRegistry);
+  }
+
+  /** Registers the pool's metrics and the statement count in {@code v}. */
+  public SqlConfig withMeterRegistry(MeterRegistry v) {
+    return new SqlConfig(
+        jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock, unitEvents, v);
   }
 
   /** The database named for people: the URL without credentials or options. */

@@ -4,7 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.coordinate.api.BackendUnavailableException;
 import io.coordinate.api.CoordinateException;
+import io.coordinate.api.UnitEvents;
 import io.coordinate.api.data.CborCodec;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -48,6 +51,9 @@ final class SqlStore implements AutoCloseable {
   private final HikariDataSource pool;
   private final Jdbi jdbi;
   private final StatementCounter statements = new StatementCounter();
+  private final UnitEvents events;
+  /** The statement count as a meter, removed again on close; null without a registry. */
+  private final FunctionCounter statementMeter;
 
   /** The body of a transaction: gets the handle and the transaction's time in microseconds. */
   interface TxBody<T> {
@@ -57,6 +63,7 @@ final class SqlStore implements AutoCloseable {
   SqlStore(SqlConfig config) {
     this.config = config;
     this.dialect = Dialect.of(config.jdbcUrl());
+    this.events = config.unitEvents();
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(dialect.connectionUrl(config.jdbcUrl()));
     if (config.user() != null) {
@@ -84,6 +91,11 @@ final class SqlStore implements AutoCloseable {
     // Every connection is READ COMMITTED from the start. Asking Jdbi for the level per transaction
     // instead costs PostgreSQL several SHOW TRANSACTION ISOLATION LEVEL round trips each time.
     hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    MeterRegistry registry = config.meterRegistry();
+    if (registry != null) {
+      // Hikari's own Micrometer tracker: hikaricp_connections_* tagged with the pool name.
+      hc.setMetricRegistry(registry);
+    }
     this.pool = new HikariDataSource(hc);
     try {
       migrate();
@@ -94,7 +106,17 @@ final class SqlStore implements AutoCloseable {
     this.jdbi = Jdbi.create(pool);
     jdbi.setSqlLogger(statements);
     this.h2 = dialect == Dialect.H2 ? H2Database.acquire(config.describe()) : null;
+    this.statementMeter =
+        registry == null
+            ? null
+            : FunctionCounter.builder(STATEMENTS_METER, statements, LongAdder::sum)
+                .description("SQL statements the backend has executed (see statementsExecuted)")
+                .tag("database", config.describe())
+                .register(registry);
   }
+
+  /** The meter name of {@link #statementsExecuted()}. */
+  static final String STATEMENTS_METER = "coordinate.sql.statements";
 
   /** How long a call waits for a connection: as configured, but at least Hikari's minimum. */
   private long connectionTimeoutMillis() {
@@ -161,6 +183,29 @@ final class SqlStore implements AutoCloseable {
     public void logException(StatementContext context, SQLException ex) {
       increment(); // it reached the database all the same
     }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Unit events
+  // ---------------------------------------------------------------------------------------
+
+  /** Whether anyone listens: without a listener, nothing is read or registered to tell them. */
+  boolean tellsUnitEvents() {
+    return events != UnitEvents.NONE;
+  }
+
+  /**
+   * Tells the unit events of {@code units} transitions once the transaction of {@code h} commits: a
+   * transaction that rolls back (and is perhaps retried) tells nothing, so nothing counts twice.
+   */
+  void tell(Handle h, String namespace, String spec, UnitEvents.Transition transition, int units) {
+    if (units > 0 && tellsUnitEvents()) {
+      h.afterCommit(() -> events.record(namespace, spec, transition, units));
+    }
+  }
+
+  void tell(Handle h, SqlWorkSpec spec, UnitEvents.Transition transition, int units) {
+    tell(h, spec.sqlNamespace().name(), spec.name(), transition, units);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -372,6 +417,9 @@ final class SqlStore implements AutoCloseable {
       return;
     }
     closed = true;
+    if (statementMeter != null) {
+      config.meterRegistry().remove(statementMeter);
+    }
     try {
       boolean last = h2 != null && h2.release();
       if (last && config.jdbcUrl().regionMatches(true, 0, "jdbc:h2:mem:", 0, 12)) {
@@ -423,9 +471,10 @@ final class SqlStore implements AutoCloseable {
    * Expires pending attempts whose lease ran out and makes their units available. Runs at the start
    * of every call whose answer depends on it; when nothing has expired it is one index probe. Locks
    * unit rows before attempt rows like every other transaction, and skips units another
-   * transaction holds (that transaction is finishing or renewing them right now).
+   * transaction holds (that transaction is finishing or renewing them right now). The leases it
+   * records as expired are told to the unit events, per spec.
    */
-  static void sweep(Handle h, long now) {
+  void sweep(Handle h, long now) {
     List<Long> expired =
         h.createQuery(
                 "SELECT id FROM attempt WHERE status = 1 AND expiration_us < :now"
@@ -447,18 +496,43 @@ final class SqlStore implements AutoCloseable {
       return;
     }
     // Re-check under the lock: a renew may have moved the expiration since the first read.
-    h.createUpdate(
-            "UPDATE attempt SET status = 2, end_us = expiration_us"
-                + " WHERE status = 1 AND expiration_us < :now"
-                + " AND id IN (SELECT active_attempt_id FROM work_unit WHERE id IN (<units>))")
-        .bind("now", now)
-        .bindList("units", units)
-        .execute();
+    int swept =
+        h.createUpdate(
+                "UPDATE attempt SET status = 2, end_us = expiration_us"
+                    + " WHERE status = 1 AND expiration_us < :now"
+                    + " AND id IN (SELECT active_attempt_id FROM work_unit WHERE id IN (<units>))")
+            .bind("now", now)
+            .bindList("units", units)
+            .execute();
     h.createUpdate(
             "UPDATE work_unit SET status = 1 WHERE id IN (<units>) AND status = 2 AND EXISTS"
                 + " (SELECT 1 FROM attempt a WHERE a.id = work_unit.active_attempt_id"
                 + " AND a.status = 2)")
         .bindList("units", units)
         .execute();
+    if (swept > 0 && tellsUnitEvents()) {
+      tellSwept(h, units);
+    }
+  }
+
+  /**
+   * Tells the expiries a sweep just recorded, per spec. Of the units it locked, exactly those it
+   * swept are available now (the others are still pending: renewed meanwhile), and nobody else can
+   * change them before this transaction ends. One more statement, only when something expired.
+   */
+  private void tellSwept(Handle h, List<Long> lockedUnits) {
+    h.createQuery(
+            "SELECT n.name, s.name, COUNT(*) FROM work_unit u"
+                + " JOIN work_spec s ON s.id = u.spec_id JOIN namespace n ON n.id = s.namespace_id"
+                + " WHERE u.id IN (<units>) AND u.status = 1 GROUP BY n.name, s.name")
+        .bindList("units", lockedUnits)
+        .map(
+            (rs, ctx) -> {
+              String namespace = rs.getString(1);
+              String spec = rs.getString(2);
+              tell(h, namespace, spec, UnitEvents.Transition.EXPIRED, rs.getInt(3));
+              return null;
+            })
+        .list();
   }
 }

@@ -6,6 +6,7 @@ import io.coordinate.api.InvalidWorkSpecException;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.NoSuchWorkUnitException;
+import io.coordinate.api.UnitEvents;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecDefinition;
 import io.coordinate.api.WorkSpecMeta;
@@ -104,7 +105,7 @@ final class SqlWorkSpec implements WorkSpec {
           if (!withCounts) {
             return meta;
           }
-          SqlStore.sweep(h, now);
+          store.sweep(h, now);
           Map<WorkUnitStatus, Long> counts = counts(h, now);
           return meta.withCounts(
               new WorkSpecMeta.Counts(
@@ -164,7 +165,7 @@ final class SqlWorkSpec implements WorkSpec {
   }
 
   private void addOrGone(Handle h, List<NewWorkUnit> units, long now) {
-    if (!upsert(h, store.dialect, id, units, now)) {
+    if (!upsert(h, store, this, units, now)) {
       throw new GoneException("work spec " + name);
     }
   }
@@ -181,7 +182,9 @@ final class SqlWorkSpec implements WorkSpec {
    * its units are deleted, or waits and finds the spec gone.
    */
   static boolean upsert(
-      Handle h, Dialect dialect, long specId, List<NewWorkUnit> units, long now) {
+      Handle h, SqlStore store, SqlWorkSpec spec, List<NewWorkUnit> units, long now) {
+    Dialect dialect = store.dialect;
+    long specId = spec.id();
     if (h.createQuery("SELECT 1 FROM work_spec WHERE id = :id " + dialect.specLockForAdding())
         .bind("id", specId)
         .mapTo(Integer.class)
@@ -241,7 +244,11 @@ final class SqlWorkSpec implements WorkSpec {
     for (NewWorkUnit u : existing) {
       expire.bind("now", now).bind("spec", specId).bind("key", u.key().toByteArray()).add();
     }
-    expire.execute();
+    int lost = 0;
+    for (int n : expire.execute()) {
+      lost += Math.max(n, 0); // a driver that cannot tell answers SUCCESS_NO_INFO (-2)
+    }
+    store.tell(h, spec, UnitEvents.Transition.EXPIRED, lost);
     return true;
   }
 
@@ -321,7 +328,7 @@ final class SqlWorkSpec implements WorkSpec {
         (h, now) -> {
           requireLive(h);
           if (!query.statuses().isEmpty()) {
-            SqlStore.sweep(h, now);
+            store.sweep(h, now);
           }
           return q.bind(
                   h.createQuery("SELECT id, unit_key FROM work_unit WHERE " + q.where() + q.orderAndLimit()),
@@ -341,7 +348,7 @@ final class SqlWorkSpec implements WorkSpec {
         store.tx(
             (h, now) -> {
               requireLive(h);
-              SqlStore.sweep(h, now);
+              store.sweep(h, now);
               return counts(h, now);
             }));
   }
@@ -412,7 +419,7 @@ final class SqlWorkSpec implements WorkSpec {
         (h, now) -> {
           requireLive(h);
           if (!query.statuses().isEmpty()) {
-            SqlStore.sweep(h, now);
+            store.sweep(h, now);
           }
           if (!q.hasLimit()) {
             return action.apply(h, q.where(), u -> q.bind(u, id, now));

@@ -240,7 +240,9 @@ final class SqlWorker implements Worker {
         (h, now) -> {
           row(h);
           UnitRow locked = u.row(h, true);
-          long attemptId = Leasing.newAttempt(h, locked, id, now, now + SqlStore.micros(lease));
+          long attemptId =
+              Leasing.newAttempt(
+                  h, store, u.sqlSpec(), locked, id, now, now + SqlStore.micros(lease));
           return new SqlAttempt(u, this, attemptId);
         });
   }

@@ -83,6 +83,17 @@
  * past its expiration as expired, so no answer depends on when the sweep ran. An expired lease
  * taken on one daemon is therefore available to the next request on any daemon.
  *
+ * <h2>Unit events and metrics</h2>
+ *
+ * <p>{@link io.coordinate.sql.SqlConfig#unitEvents()} is told of every lease, result and expiry
+ * ({@link io.coordinate.api.UnitEvents}) after the transaction that made it commits (Jdbi's
+ * after-commit callbacks), so a transaction that rolls back or is retried tells nothing twice. The
+ * sweep tells the leases it expires per spec, with one more statement when it expired any; a lease
+ * past its time that a call changes first (completes, renews, or re-adds, clears or force-leases
+ * its unit) is told as expired by that call, as the in-memory backend would. With {@link
+ * io.coordinate.sql.SqlConfig#meterRegistry()} the pool reports HikariCP's own meters and the
+ * statement count is a counter. Neither ever adds a statement that counts units.
+ *
  * <h2>H2</h2>
  *
  * <p>H2 applies a row limit before it skips locked rows, so {@code SKIP LOCKED} with {@code FETCH

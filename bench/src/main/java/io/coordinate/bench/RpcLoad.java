@@ -382,14 +382,14 @@ public final class RpcLoad {
     return ByteString.utf8(String.format("u%012d", i));
   }
 
-  private static long[] merge(List<long[]> parts) {
+  static long[] merge(List<long[]> parts) {
     long[] all = parts.stream().flatMapToLong(Arrays::stream).toArray();
     Arrays.sort(all);
     return all;
   }
 
   /** The {@code q} quantile of sorted nanoseconds, in microseconds (nearest rank). */
-  private static double percentile(long[] sorted, double q) {
+  static double percentile(long[] sorted, double q) {
     if (sorted.length == 0) {
       return Double.NaN;
     }

@@ -9,11 +9,13 @@ import io.coordinate.cache.CachingCoordinate;
 import io.coordinate.memory.MemoryCoordinate;
 import io.coordinate.rest.AdminServer;
 import io.coordinate.rpc.CborRpcServer;
+import io.coordinate.sql.SqlConfig;
 import io.coordinate.sql.SqlCoordinate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code coordinated} daemon: opens a backend and serves it over CBOR-RPC, and its REST admin
- * API over HTTP, until stopped.
+ * API with Prometheus metrics at {@code /metrics} over HTTP, until stopped.
  */
 @Command(
     name = "coordinated",
@@ -161,23 +163,31 @@ public final class Coordinated implements Callable<Integer> {
   }
 
   /**
-   * A started daemon: its store (behind the cache, when there is one: closing it closes the store)
-   * and its server.
+   * A started daemon: its store (behind the cache, when there is one: closing it closes the store),
+   * its servers, and the meter registry they all report to.
    */
   public record Running(
-      Coordinate coordinate, CborRpcServer server, AdminServer admin, Duration stopDeadline) {
+      Coordinate coordinate,
+      CborRpcServer server,
+      AdminServer admin,
+      Duration stopDeadline,
+      DaemonMetrics metrics) {
     /**
-     * Stops gracefully: the servers first (answering requests in flight), then the store. {@code
-     * admin} is null when the admin API is off.
+     * Stops gracefully: the servers first (answering requests in flight), then the store, then the
+     * metrics. {@code admin} is null when the admin API is off.
      */
     public void stop() {
       try {
         server.stop(stopDeadline);
       } finally {
-        if (admin != null) {
-          admin.close();
+        try {
+          if (admin != null) {
+            admin.close();
+          }
+          coordinate.close();
+        } finally {
+          metrics.close();
         }
-        coordinate.close();
       }
     }
   }
@@ -186,12 +196,21 @@ public final class Coordinated implements Callable<Integer> {
   public Running start() throws IOException {
     Map<String, Object> globalConfig = Config.load(config);
     InetSocketAddress address = Addresses.parse(cborrpc, CborRpcServer.DEFAULT_PORT);
-    Coordinate coordinate = openBackend(backend);
+    DaemonMetrics metrics = new DaemonMetrics();
+    Coordinate coordinate;
+    try {
+      coordinate = openBackend(backend, metrics);
+    } catch (IOException | RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
     if (cache && coordinate instanceof SqlCoordinate) {
       // Look-ups by name are most of a job server's round trips to the database; the memory
       // backend answers them as cheaply as a cache would. Closing the wrapper closes the store.
       log.info("cache: work specs, units and workers by name");
-      coordinate = CachingCoordinate.wrap(coordinate, CacheSettings.DEFAULT);
+      CachingCoordinate cached = CachingCoordinate.wrap(coordinate, CacheSettings.DEFAULT);
+      cached.bindTo(metrics.registry());
+      coordinate = cached;
     }
     CborRpcServer server = null;
     try {
@@ -202,27 +221,34 @@ public final class Coordinated implements Callable<Integer> {
                   .withAddress(address)
                   .withNamespace(namespace)
                   .withMaxFrameBytes(maxFrameBytes)
-                  .withGlobalConfig(globalConfig));
-      AdminServer admin = startAdmin(coordinate);
-      return new Running(coordinate, server, admin, Duration.ofSeconds(stopDeadlineSeconds));
+                  .withGlobalConfig(globalConfig)
+                  .withMeterRegistry(metrics.registry()));
+      AdminServer admin = startAdmin(coordinate, metrics);
+      return new Running(
+          coordinate, server, admin, Duration.ofSeconds(stopDeadlineSeconds), metrics);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.stop(Duration.ZERO);
       }
       coordinate.close();
+      metrics.close();
       throw e;
     }
   }
 
-  /** The REST admin API as {@code --http} and the token options say; null when off. */
-  private AdminServer startAdmin(Coordinate coordinate) throws IOException {
+  /**
+   * The REST admin API, with the metrics at {@code /metrics}, as {@code --http} and the token
+   * options say; null when off.
+   */
+  private AdminServer startAdmin(Coordinate coordinate, DaemonMetrics metrics) throws IOException {
     if (http.equalsIgnoreCase("off")) {
       return null;
     }
     InetSocketAddress address = Addresses.parse(http, DEFAULT_HTTP_PORT);
     AdminServer.Settings settings =
         AdminServer.Settings.loopback(coordinate)
-            .withAddress(address.getHostString(), address.getPort());
+            .withAddress(address.getHostString(), address.getPort())
+            .withMetrics(metrics::scrape);
     Optional<String> token = adminToken();
     if (token.isPresent()) {
       settings = settings.withAdminToken(token.get());
@@ -242,11 +268,14 @@ public final class Coordinated implements Callable<Integer> {
     return variable == null || variable.isBlank() ? Optional.empty() : Optional.of(variable.strip());
   }
 
-  /** The backend a {@code --backend} value names. */
-  static Coordinate openBackend(String spec) throws IOException {
+  /**
+   * The backend a {@code --backend} value names, reporting its unit transitions to {@code
+   * metrics} (and a SQL backend its connection pool and statement count).
+   */
+  static Coordinate openBackend(String spec, DaemonMetrics metrics) throws IOException {
     if (spec.equals("memory")) {
       log.info("backend: in memory (nothing is kept after the daemon stops)");
-      return MemoryCoordinate.create();
+      return MemoryCoordinate.create(Clock.systemUTC(), metrics.unitEvents());
     }
     if (!spec.startsWith("jdbc:") && !spec.startsWith("postgres://") && !spec.startsWith("postgresql://")) {
       Files.createDirectories(Path.of(spec));
@@ -254,7 +283,10 @@ public final class Coordinated implements Callable<Integer> {
     } else {
       log.info("backend: {}", spec.replaceAll("//([^:@/]+):[^@/]*@", "//$1:***@"));
     }
-    return SqlCoordinate.open(spec);
+    return SqlCoordinate.open(
+        SqlConfig.of(spec)
+            .withUnitEvents(metrics.unitEvents())
+            .withMeterRegistry(metrics.registry()));
   }
 
   /** Reads the YAML configuration file into a data map ({@code get_config}'s answer). */

@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinate.api.data.ByteString;
-import io.coordinate.api.data.CborCodec;
 import io.coordinate.api.data.Tuple;
 import io.coordinate.cache.CachingCoordinate;
 import io.coordinate.memory.MemoryCoordinate;
 import io.coordinate.sql.SqlCoordinate;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -269,65 +261,5 @@ class DaemonTest {
     }
     Coordinated.Running reopened = start("--backend", store, "--cborrpc", "127.0.0.1:0");
     reopened.stop();
-  }
-
-  /** A minimal CBOR-RPC client: request maps with text keys, one reply at a time. */
-  private static final class Rpc implements AutoCloseable {
-    private final Socket socket;
-    private final OutputStream out;
-    private final InputStream in;
-    private long id;
-
-    Rpc(InetSocketAddress address) throws IOException {
-      socket = new Socket(address.getAddress(), address.getPort());
-      socket.setSoTimeout(30_000);
-      out = socket.getOutputStream();
-      in = new DataInputStream(socket.getInputStream());
-    }
-
-    Object call(String method, Object... params) throws IOException {
-      Map<String, Object> request = new LinkedHashMap<>();
-      request.put("id", ++id);
-      request.put("method", method);
-      request.put("params", new ArrayList<>(List.of(params)));
-      byte[] content = CborCodec.encode(request);
-      ByteArrayOutputStream frame = new ByteArrayOutputStream();
-      frame.write(0xd8);
-      frame.write(24);
-      frame.write(0x5a);
-      frame.write(content.length >>> 24);
-      frame.write(content.length >>> 16);
-      frame.write(content.length >>> 8);
-      frame.write(content.length);
-      frame.write(content);
-      out.write(frame.toByteArray());
-      out.flush();
-      return read();
-    }
-
-    private Object read() throws IOException {
-      DataInputStream data = (DataInputStream) in;
-      assertThat(data.readUnsignedByte()).isEqualTo(0xd8);
-      assertThat(data.readUnsignedByte()).isEqualTo(24);
-      int head = data.readUnsignedByte();
-      int info = head & 0x1f;
-      long length =
-          switch (info) {
-            case 24 -> data.readUnsignedByte();
-            case 25 -> data.readUnsignedShort();
-            case 26 -> data.readInt() & 0xffffffffL;
-            default -> info;
-          };
-      byte[] content = data.readNBytes((int) length);
-      Map<String, Object> reply = CborCodec.decodeMap(content);
-      assertThat(reply.get("id")).isEqualTo(id);
-      assertThat(reply).containsKey("result");
-      return reply.get("result");
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
   }
 }

@@ -1,10 +1,15 @@
 package io.coordinate.rest;
 
+import static io.coordinate.rest.Requests.allowOnly;
+import static io.coordinate.rest.Requests.finite;
+import static io.coordinate.rest.Requests.flag;
+import static io.coordinate.rest.Requests.instant;
+import static io.coordinate.rest.Requests.limit;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.GoneException;
-import io.coordinate.api.Namespace;
 import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
@@ -19,21 +24,35 @@ import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRouting;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** The handlers of the admin API; see {@link io.coordinate.rest} for the routes they answer. */
+/**
+ * The handlers of the admin API; see {@link io.coordinate.rest} for the routes they answer. Worker
+ * and attempt handlers live in {@link WorkerRoutes} and {@link AttemptRoutes}; {@link #routes()}
+ * lists every route of all three.
+ */
 final class AdminRoutes {
   static final String API = "/api/v1";
-  static final String UNITS = API + "/namespaces/{ns}/work-specs/{spec}/work-units";
-  static final int DEFAULT_LIMIT = 100;
-  static final int MAX_LIMIT = 1000;
+  /** One namespace. */
+  static final String NS = API + "/namespaces/{ns}";
+  /** One work spec. */
+  static final String SPEC = NS + "/work-specs/{spec}";
+  static final String UNITS = SPEC + "/work-units";
+  /** One work unit. */
+  static final String UNIT = UNITS + "/{key}";
+  /** One attempt at a unit, by its index among the unit's attempts. */
+  static final String ATTEMPT = UNIT + "/attempts/{n}";
+  /** One worker. */
+  static final String WORKER = NS + "/workers/{worker}";
+  static final int DEFAULT_LIMIT = Requests.DEFAULT_LIMIT;
+  static final int MAX_LIMIT = Requests.MAX_LIMIT;
   /** How many units a bulk retry reads at a time, so no request holds a whole spec in memory. */
   static final int RETRY_PAGE = 1000;
 
@@ -42,11 +61,17 @@ final class AdminRoutes {
   private final Coordinate coordinate;
   private final ObjectMapper mapper;
   private final Optional<Supplier<String>> metrics;
+  private final Lookup lookup;
+  private final WorkerRoutes workers;
+  private final AttemptRoutes attempts;
 
   AdminRoutes(Coordinate coordinate, ObjectMapper mapper, Optional<Supplier<String>> metrics) {
     this.coordinate = coordinate;
     this.mapper = mapper;
     this.metrics = metrics;
+    this.lookup = new Lookup(coordinate);
+    this.workers = new WorkerRoutes(lookup, mapper);
+    this.attempts = new AttemptRoutes(lookup, mapper);
   }
 
   /** One route: what answers which method on which path. */
@@ -59,17 +84,51 @@ final class AdminRoutes {
         new Route(HandlerType.GET, "/readyz", this::ready),
         new Route(HandlerType.GET, "/openapi.json", AdminRoutes::openApi),
         new Route(HandlerType.GET, "/metrics", this::metrics),
+        // Namespaces
         new Route(HandlerType.GET, API + "/namespaces", this::namespaces),
-        new Route(HandlerType.GET, API + "/namespaces/{ns}/work-specs", this::workSpecs),
-        new Route(HandlerType.GET, API + "/namespaces/{ns}/work-specs/{spec}", this::workSpec),
-        new Route(
-            HandlerType.PATCH, API + "/namespaces/{ns}/work-specs/{spec}/meta", this::patchMeta),
+        new Route(HandlerType.PUT, NS, this::createNamespace),
+        new Route(HandlerType.DELETE, NS, this::destroyNamespace),
+        // Work specs
+        new Route(HandlerType.GET, NS + "/work-specs", this::workSpecs),
+        new Route(HandlerType.POST, NS + "/work-specs", this::createWorkSpec),
+        new Route(HandlerType.GET, SPEC, this::workSpec),
+        new Route(HandlerType.DELETE, SPEC, this::destroyWorkSpec),
+        new Route(HandlerType.GET, SPEC + "/definition", this::definition),
+        new Route(HandlerType.PUT, SPEC + "/definition", this::setDefinition),
+        new Route(HandlerType.GET, SPEC + "/meta", this::meta),
+        new Route(HandlerType.PATCH, SPEC + "/meta", this::patchMeta),
+        new Route(HandlerType.GET, SPEC + "/counts", this::counts),
+        // Work units
         new Route(HandlerType.GET, UNITS, this::listUnits),
         new Route(HandlerType.POST, UNITS, this::addUnits),
         new Route(HandlerType.DELETE, UNITS, this::deleteUnits),
         new Route(HandlerType.POST, UNITS + "/retry", this::retryUnits),
         new Route(HandlerType.POST, UNITS + "/priority", this::changePriorities),
-        new Route(HandlerType.GET, UNITS + "/{key}", this::unit));
+        new Route(HandlerType.GET, UNIT, this::unit),
+        new Route(HandlerType.PUT, UNIT + "/meta", attempts::setUnitMeta),
+        new Route(HandlerType.PATCH, UNIT + "/meta", attempts::setUnitPriority),
+        new Route(HandlerType.DELETE, UNIT + "/active-attempt", attempts::clearActiveAttempt),
+        new Route(HandlerType.POST, UNIT + "/attempts", attempts::makeAttempt),
+        // Attempts
+        new Route(HandlerType.GET, ATTEMPT, attempts::attempt),
+        new Route(HandlerType.POST, ATTEMPT + "/renew", attempts::renew),
+        new Route(HandlerType.POST, ATTEMPT + "/expire", attempts::expire),
+        new Route(HandlerType.POST, ATTEMPT + "/finish", attempts::finish),
+        new Route(HandlerType.POST, ATTEMPT + "/fail", attempts::fail),
+        new Route(HandlerType.POST, ATTEMPT + "/retry", attempts::retry),
+        // Workers
+        new Route(HandlerType.GET, NS + "/workers", workers::list),
+        new Route(HandlerType.PUT, WORKER, workers::create),
+        new Route(HandlerType.GET, WORKER, workers::get),
+        new Route(HandlerType.PUT, WORKER + "/parent", workers::setParent),
+        new Route(HandlerType.DELETE, WORKER + "/parent", workers::clearParent),
+        new Route(HandlerType.GET, WORKER + "/children", workers::children),
+        new Route(HandlerType.POST, WORKER + "/deactivate", workers::deactivate),
+        new Route(HandlerType.POST, WORKER + "/heartbeat", workers::heartbeat),
+        new Route(HandlerType.POST, WORKER + "/work", workers::requestWork),
+        new Route(HandlerType.GET, WORKER + "/attempts", workers::allAttempts),
+        new Route(HandlerType.GET, WORKER + "/active-attempts", workers::activeAttempts),
+        new Route(HandlerType.GET, WORKER + "/child-attempts", workers::childAttempts));
   }
 
   void mount(JavalinDefaultRouting router) {
@@ -100,41 +159,107 @@ final class AdminRoutes {
   }
 
   private void ready(Context ctx) {
-    coordinate.namespaceNames(); // throws BackendUnavailableException when the store is down
+    Readiness.check(coordinate); // 503 backend_unavailable when the store is down or too slow
     ctx.json(new Views.Status("ok"));
   }
 
   private void namespaces(Context ctx) {
+    allowOnly(ctx, Set.of());
     ctx.json(new Views.NamespaceList(coordinate.namespaceNames()));
   }
 
+  /** Creates the namespace if it does not exist (the one route that creates one by naming it). */
+  private void createNamespace(Context ctx) {
+    allowOnly(ctx, Set.of());
+    String name = Lookup.namespaceName(ctx);
+    coordinate.namespace(name);
+    ctx.json(new Views.Named(name));
+  }
+
+  private void destroyNamespace(Context ctx) {
+    allowOnly(ctx, Set.of());
+    String name = Lookup.namespaceName(ctx);
+    lookup.namespace(ctx).destroy();
+    ctx.json(new Views.DeletedName(name));
+  }
+
   private void workSpecs(Context ctx) {
-    ctx.json(new Views.WorkSpecList(existingNamespace(ctx).workSpecNames()));
+    allowOnly(ctx, Set.of());
+    ctx.json(new Views.WorkSpecList(lookup.namespace(ctx).workSpecNames()));
+  }
+
+  /** The body is the definition itself; its {@code name} names the spec. */
+  private void createWorkSpec(Context ctx) throws JsonProcessingException {
+    allowOnly(ctx, Set.of());
+    Map<String, Object> definition =
+        Json.dataFromJson(Json.readTree(mapper, ctx.body()), "definition");
+    WorkSpec spec = lookup.namespace(ctx).setWorkSpec(definition);
+    ctx.json(new Views.Named(spec.name()));
   }
 
   private void workSpec(Context ctx) {
-    ctx.json(Views.WorkSpecView.of(spec(ctx)));
+    allowOnly(ctx, Set.of());
+    ctx.json(Views.WorkSpecView.of(lookup.spec(ctx)));
+  }
+
+  private void destroyWorkSpec(Context ctx) {
+    allowOnly(ctx, Set.of());
+    String name = Lookup.specName(ctx);
+    lookup.namespace(ctx).destroyWorkSpec(name);
+    ctx.json(new Views.DeletedName(name));
+  }
+
+  private void definition(Context ctx) {
+    allowOnly(ctx, Set.of());
+    ctx.json(new Views.DefinitionView(lookup.spec(ctx).definition().map()));
+  }
+
+  private void setDefinition(Context ctx) throws JsonProcessingException {
+    allowOnly(ctx, Set.of());
+    Views.DefinitionBody body = Json.readObject(mapper, ctx.body(), Views.DefinitionBody.class);
+    Map<String, Object> definition =
+        Json.dataFromJson(Requests.required(body.definition(), "definition"), "definition");
+    WorkSpec spec = lookup.spec(ctx);
+    spec.setDefinition(definition);
+    ctx.json(new Views.Named(spec.name()));
+  }
+
+  private void meta(Context ctx) {
+    allowOnly(ctx, Set.of("counts"));
+    boolean counts = flag(ctx, "counts");
+    ctx.json(Views.MetaView.of(lookup.spec(ctx).meta(counts)));
   }
 
   private void patchMeta(Context ctx) throws JsonProcessingException {
+    allowOnly(ctx, Set.of());
     // Parse before touching the backend, so a bad body changes nothing.
     Views.MetaPatch patch = Json.readObject(mapper, ctx.body(), Views.MetaPatch.class);
-    WorkSpec spec = spec(ctx);
+    WorkSpec spec = lookup.spec(ctx);
     WorkSpecMeta changed = patch.applyTo(spec.meta(false));
     spec.setMeta(changed);
     ctx.json(Views.MetaView.of(spec.meta(false)));
   }
 
+  private void counts(Context ctx) {
+    allowOnly(ctx, Set.of());
+    ctx.json(new Views.CountsView(
+        Views.countsByStatus(lookup.spec(ctx).countWorkUnitStatus())));
+  }
+
   private void listUnits(Context ctx) {
-    allowOnly(ctx, Set.of("status", "after", "limit"));
+    allowOnly(ctx, Set.of("status", "from", "after", "key", "limit"));
     int limit = limit(ctx);
-    WorkUnitQuery query = WorkUnitQuery.all().withStatuses(statuses(ctx));
+    WorkUnitQuery query = filters(ctx);
+    String from = ctx.queryParam("from");
+    if (from != null) {
+      query = query.withFrom(Keys.decode(from));
+    }
     String after = ctx.queryParam("after");
     if (after != null) {
       query = query.withAfter(Keys.decode(after));
     }
     // One more than the page tells whether another page follows without a second query.
-    List<WorkUnit> units = spec(ctx).workUnits(query.withLimit(limit + 1));
+    List<WorkUnit> units = lookup.spec(ctx).workUnits(query.withLimit(limit + 1));
     List<WorkUnit> page = units.size() > limit ? units.subList(0, limit) : units;
     String nextAfter = units.size() > limit ? Keys.encode(page.getLast().key()) : null;
     ctx.json(new Views.WorkUnitPage(
@@ -143,8 +268,7 @@ final class AdminRoutes {
 
   private void unit(Context ctx) {
     allowOnly(ctx, Set.of());
-    WorkUnitKey key = Keys.decode(ctx.pathParam("key"));
-    ctx.json(Views.WorkUnitDetail.of(spec(ctx).workUnit(key)));
+    ctx.json(Views.WorkUnitDetail.of(lookup.unit(ctx)));
   }
 
   private void addUnits(Context ctx) throws JsonProcessingException {
@@ -158,7 +282,7 @@ final class AdminRoutes {
     for (int i = 0; i < body.workUnits().size(); i++) {
       units.add(newUnit(body.workUnits().get(i), "work_units[" + i + "]"));
     }
-    spec(ctx).addWorkUnits(units);
+    lookup.spec(ctx).addWorkUnits(units);
     ctx.status(201).json(new Views.Added(units.size()));
   }
 
@@ -173,15 +297,8 @@ final class AdminRoutes {
     WorkUnitKey key =
         item.key() != null ? Keys.decode(item.key()) : WorkUnitKey.of(item.keyText());
     double priority = item.priority() == null ? 0 : finite(item.priority(), path + ".priority");
-    Instant notBefore = null;
-    if (item.notBefore() != null) {
-      try {
-        notBefore = Instant.parse(item.notBefore());
-      } catch (DateTimeParseException e) {
-        throw new ApiException(400, "invalid_request",
-            path + ".not_before is not an ISO-8601 instant such as 2024-01-31T12:00:00Z");
-      }
-    }
+    Instant notBefore =
+        item.notBefore() == null ? null : instant(item.notBefore(), path + ".not_before");
     return NewWorkUnit.of(key, Json.dataFromJson(item.data(), path + ".data"),
         new WorkUnitMeta(priority, notBefore));
   }
@@ -195,7 +312,7 @@ final class AdminRoutes {
       throw new ApiException(400, "invalid_request",
           "refusing to delete every work unit without ?all=true; filter by status or key");
     }
-    ctx.json(new Views.Deleted(spec(ctx).deleteWorkUnits(query)));
+    ctx.json(new Views.Deleted(lookup.spec(ctx).deleteWorkUnits(query)));
   }
 
   /**
@@ -204,7 +321,7 @@ final class AdminRoutes {
    */
   private void retryUnits(Context ctx) {
     allowOnly(ctx, Set.of("key"));
-    WorkSpec spec = spec(ctx);
+    WorkSpec spec = lookup.spec(ctx);
     WorkUnitQuery query =
         filters(ctx).withStatuses(WorkUnitStatus.FAILED).withLimit(RETRY_PAGE);
     int retried = 0;
@@ -238,7 +355,7 @@ final class AdminRoutes {
           "the body needs exactly one of \"priority\" and \"adjust\"");
     }
     WorkUnitQuery query = filters(ctx);
-    WorkSpec spec = spec(ctx);
+    WorkSpec spec = lookup.spec(ctx);
     int changed = body.priority() != null
         ? spec.setWorkUnitPriorities(query, finite(body.priority(), "priority"))
         : spec.adjustWorkUnitPriorities(query, finite(body.adjust(), "adjust"));
@@ -274,66 +391,5 @@ final class AdminRoutes {
     }
     throw new ApiException(400, "invalid_request",
         "unknown status \"" + name + "\"; use available, pending, finished, failed or delayed");
-  }
-
-  private static int limit(Context ctx) {
-    String text = ctx.queryParam("limit");
-    if (text == null) {
-      return DEFAULT_LIMIT;
-    }
-    int limit;
-    try {
-      limit = Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw new ApiException(400, "invalid_request",
-          "limit must be an integer from 1 to " + MAX_LIMIT);
-    }
-    return limit;
-  }
-
-  private static boolean flag(Context ctx, String name) {
-    String text = ctx.queryParam(name);
-    if (text == null || text.equals("false")) {
-      return false;
-    }
-    if (text.equals("true")) {
-      return true;
-    }
-    throw new ApiException(400, "invalid_request", name + " must be true or false");
-  }
-
-  /** Refuses unknown query parameters, so a misspelt filter never widens what a request does. */
-  private static void allowOnly(Context ctx, Set<String> allowed) {
-    for (String name : ctx.queryParamMap().keySet()) {
-      if (!allowed.contains(name)) {
-        throw new ApiException(400, "invalid_request", "unknown query parameter \"" + name + "\"");
-      }
-    }
-  }
-
-  private static double finite(double value, String field) {
-    if (!Double.isFinite(value)) {
-      throw new ApiException(400, "invalid_request", field + " must be a finite number");
-    }
-    return value;
-  }
-
-  private WorkSpec spec(Context ctx) {
-    return existingNamespace(ctx).workSpec(ctx.pathParam("spec"));
-  }
-
-  /**
-   * The namespace named in the path, if it exists. {@link Coordinate#namespace} would create a
-   * missing one, so look first: no request creates a namespace by naming it.
-   */
-  private Namespace existingNamespace(Context ctx) {
-    String name = ctx.pathParam("ns");
-    if (!coordinate.namespaceNames().contains(name)) {
-      throw ApiException.noSuchNamespace(name);
-    }
-    return coordinate.namespace(name);
   }
 }

@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,24 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The largest request body the server reads, 64 MiB: room for a batch of thousands of work units
+   * with their data. A larger body is 413 {@code payload_too_large}.
+   */
+  public static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * What Jetty accepts in a request path. Names travel percent-encoded in one path segment (see
+   * {@link io.coordinate.rest}), so an encoded {@code /} ({@code %2F}) or {@code %} ({@code %25})
+   * must pass, and a segment {@code %2E} or {@code %2E%2E} may name {@code "."} or {@code ".."};
+   * routing and name decoding work on the raw path, so none of these is ambiguous here. Jetty's
+   * {@code DEFAULT} allows the first two; this adds the third and nothing else (UTF-16 {@code %u}
+   * escapes, for one, stay refused, with a JSON 400 {@code bad_request}).
+   */
+  static final UriCompliance URI_COMPLIANCE =
+      UriCompliance.DEFAULT.with(
+          "COORDINATE_NAMES", UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT);
+
   private final Settings settings;
   private Javalin app;
 
@@ -107,6 +126,13 @@ public final class AdminServer implements AutoCloseable {
         Javalin.create(
             config -> {
               config.showJavalinBanner = false;
+              // A virtual thread per request: many clients blocking on the backend at once do not
+              // exhaust a platform thread pool.
+              config.useVirtualThreads = true;
+              config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              config.jetty.modifyHttpConfiguration(c -> c.setUriCompliance(URI_COMPLIANCE));
+              // What Jetty refuses before routing answers JSON too.
+              config.jetty.modifyServer(s -> s.setErrorHandler(new HttpErrors.JettyErrors()));
               config.jsonMapper(new JavalinJackson(mapper, false));
               config.router.mount(
                   router -> {

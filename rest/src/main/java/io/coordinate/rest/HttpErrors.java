@@ -2,11 +2,21 @@ package io.coordinate.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.coordinate.api.CoordinateException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,18 +66,31 @@ final class HttpErrors {
 
   /** Javalin's own answers, such as a path no route matches. */
   private static Problem ofHttp(HttpResponseException e) {
+    return ofStatus(e.getStatus(), e.getMessage());
+  }
+
+  /** An answer of the HTTP layer (Javalin's or Jetty's): the code its status stands for. */
+  static Problem ofStatus(int status, String reason) {
     String code =
-        switch (e.getStatus()) {
+        switch (status) {
           case 400 -> "bad_request";
           case 401 -> "unauthorized";
           case 404 -> "not_found";
           case 405 -> "method_not_allowed";
           case 413 -> "payload_too_large";
           case 415 -> "unsupported_media_type";
-          default -> e.getStatus() >= 500 ? "internal_error" : "http_" + e.getStatus();
+          case 431 -> "headers_too_large";
+          default -> status >= 500 ? "internal_error" : "http_" + status;
         };
-    String message = e.getStatus() >= 500 ? "internal server error" : e.getMessage();
-    return new Problem(e.getStatus(), code, message);
+    String message =
+        status >= 500 || reason == null || reason.isBlank() ? defaultMessage(status) : reason;
+    return new Problem(status, code, message);
+  }
+
+  private static String defaultMessage(int status) {
+    return status >= 500
+        ? "internal server error"
+        : "HTTP " + status + " " + HttpStatus.getMessage(status);
   }
 
   /**
@@ -104,5 +127,41 @@ final class HttpErrors {
       ctx.header("WWW-Authenticate", "Bearer");
     }
     ctx.status(p.status()).json(new ErrorBody(p.code(), p.message()));
+  }
+
+  private static final ObjectMapper BODY_MAPPER = Json.mapper();
+
+  private static byte[] bodyOf(Problem p) {
+    try {
+      return BODY_MAPPER.writeValueAsBytes(new ErrorBody(p.code(), p.message()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write an error body", e);
+    }
+  }
+
+  /**
+   * Jetty's answers to what it refuses before any route sees it (a malformed URI such as {@code
+   * %zz} or {@code %u0041} in the path, an oversized header): the same JSON error body, with the
+   * code {@link #ofStatus} gives its status.
+   */
+  static final class JettyErrors extends ErrorHandler {
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+      return ByteBuffer.wrap(bodyOf(ofStatus(status, reason)));
+    }
+
+    @Override
+    protected void generateAcceptableResponse(
+        Request baseRequest,
+        HttpServletRequest request,
+        HttpServletResponse response,
+        int code,
+        String message)
+        throws IOException {
+      baseRequest.setHandled(true);
+      response.setContentType("application/json");
+      response.getOutputStream().write(bodyOf(ofStatus(code, message)));
+    }
   }
 }

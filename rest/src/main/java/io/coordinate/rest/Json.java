@@ -34,6 +34,12 @@ final class Json {
         .withCoercionConfig(
             LogicalType.Boolean,
             c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
+        // A number or boolean where text belongs ({"key_text": 5}) is a wrong type, not "5".
+        .withCoercionConfig(
+            LogicalType.Textual,
+            c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
         .build();
   }
 
@@ -43,10 +49,7 @@ final class Json {
    */
   static <T> T readObject(ObjectMapper mapper, String body, Class<T> type)
       throws JsonProcessingException {
-    JsonNode tree = mapper.readTree(body);
-    if (tree == null || !tree.isObject()) {
-      throw new ApiException(400, "malformed_body", "the body must be a JSON object");
-    }
+    JsonNode tree = readTree(mapper, body);
     for (Map.Entry<String, JsonNode> field : tree.properties()) {
       if (field.getValue().isNull()) {
         throw new ApiException(
@@ -54,6 +57,27 @@ final class Json {
       }
     }
     return mapper.treeToValue(tree, type);
+  }
+
+  /**
+   * As {@link #readObject}, but an empty body (nothing, or only white space) reads as {@code {}}:
+   * for bodies whose every field is optional.
+   */
+  static <T> T readOptionalObject(ObjectMapper mapper, String body, Class<T> type)
+      throws JsonProcessingException {
+    return readObject(mapper, body.isBlank() ? "{}" : body, type);
+  }
+
+  /**
+   * A request body that must be a JSON object, as a tree (nulls inside it allowed: a data map may
+   * hold them).
+   */
+  static JsonNode readTree(ObjectMapper mapper, String body) throws JsonProcessingException {
+    JsonNode tree = mapper.readTree(body);
+    if (tree == null || !tree.isObject()) {
+      throw new ApiException(400, "malformed_body", "the body must be a JSON object");
+    }
+    return tree;
   }
 
   /**

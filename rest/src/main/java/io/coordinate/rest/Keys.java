@@ -29,6 +29,17 @@ final class Keys {
     }
   }
 
+  /** The path segment naming the empty key, whose base64url form is empty; never base64url. */
+  static final String EMPTY_KEY_SEGMENT = "~";
+
+  /**
+   * The key a {@code {key}} path segment names: its base64url form, or {@value
+   * #EMPTY_KEY_SEGMENT} for the empty key (an empty segment cannot be routed).
+   */
+  static WorkUnitKey fromPath(String segment) {
+    return segment.equals(EMPTY_KEY_SEGMENT) ? WorkUnitKey.of("") : decode(segment);
+  }
+
   /** The key as text when its bytes are well-formed UTF-8, else {@code null}. */
   static String text(WorkUnitKey key) {
     return key.isUtf8() ? key.toUtf8() : null;

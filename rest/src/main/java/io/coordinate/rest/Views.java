@@ -3,6 +3,7 @@ package io.coordinate.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coordinate.api.Attempt;
+import io.coordinate.api.GoneException;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkUnit;
@@ -10,12 +11,16 @@ import io.coordinate.api.WorkUnitCounts;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitStatus;
+import io.coordinate.api.Worker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The JSON shapes of the REST API, as records Jackson renders (property names in snake_case). */
 final class Views {
@@ -50,7 +55,8 @@ final class Views {
 
   /**
    * A work spec's meta. {@code interval} is in seconds; {@code next_continuous} is ISO-8601;
-   * {@code max_getwork} is {@link WorkSpecMeta#maxAttemptsReturned()}, named as in definitions.
+   * {@code max_getwork} is {@link WorkSpecMeta#maxAttemptsReturned()}, named as in definitions;
+   * {@code available_count} and {@code pending_count} only when counts were asked for.
    */
   record MetaView(
       int priority,
@@ -65,7 +71,9 @@ final class Views {
       int maxRetries,
       String then,
       String runtime,
-      double minGb) {
+      double minGb,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long availableCount,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long pendingCount) {
     static MetaView of(WorkSpecMeta m) {
       return new MetaView(
           m.priority(),
@@ -80,11 +88,13 @@ final class Views {
           m.maxRetries(),
           m.nextWorkSpecName(),
           m.runtime(),
-          m.minMemoryGb());
+          m.minMemoryGb(),
+          m.counts().map(WorkSpecMeta.Counts::available).orElse(null),
+          m.counts().map(WorkSpecMeta.Counts::pending).orElse(null));
     }
   }
 
-  private static double seconds(Duration d) {
+  static double seconds(Duration d) {
     return d.getSeconds() + d.getNano() / 1e9;
   }
 
@@ -100,7 +110,8 @@ final class Views {
       Double interval,
       Integer maxRunning,
       Integer maxGetwork,
-      Integer maxRetries) {
+      Integer maxRetries,
+      String nextContinuous) {
 
     /** {@code current} with this patch applied; the meta record checks the ranges. */
     WorkSpecMeta applyTo(WorkSpecMeta current) {
@@ -118,11 +129,7 @@ final class Views {
         m = m.withContinuous(continuous);
       }
       if (interval != null) {
-        if (!Double.isFinite(interval) || interval < 0) {
-          throw new ApiException(400, "invalid_request",
-              "interval must be a non-negative number of seconds");
-        }
-        m = m.withInterval(Duration.ofNanos(Math.round(interval * 1e9)));
+        m = m.withInterval(Requests.seconds(interval, "interval", false));
       }
       if (maxRunning != null) {
         m = m.withMaxRunning(maxRunning);
@@ -132,6 +139,9 @@ final class Views {
       }
       if (maxRetries != null) {
         m = m.withMaxRetries(maxRetries);
+      }
+      if (nextContinuous != null) {
+        m = m.withNextContinuous(Requests.instant(nextContinuous, "next_continuous"));
       }
       return m;
     }
@@ -179,21 +189,102 @@ final class Views {
       List<AttemptView> attempts) {
     static WorkUnitDetail of(WorkUnit unit) {
       WorkUnitSummary s = WorkUnitSummary.of(unit);
+      List<Attempt> attempts = unit.attempts();
+      Optional<Attempt> active = unit.activeAttempt();
+      List<AttemptView> views = new ArrayList<>(attempts.size());
+      for (int i = 0; i < attempts.size(); i++) {
+        views.add(AttemptView.of(attempts.get(i), i));
+      }
+      AttemptView activeView = active.map(a -> {
+        int n = AttemptView.indexOf(attempts, a);
+        return n >= 0 ? views.get(n) : AttemptView.of(a, AttemptView.number(a));
+      }).orElse(null);
       return new WorkUnitDetail(s.key(), s.keyText(), s.status(), s.priority(), s.notBefore(),
-          unit.data(),
-          unit.activeAttempt().map(AttemptView::of).orElse(null),
-          unit.attempts().stream().map(AttemptView::of).toList());
+          unit.data(), activeView, views);
     }
   }
 
-  /** An attempt: who, how it stands, and when (ISO-8601; {@code end_time} null while pending). */
+  /**
+   * An attempt: of which unit ({@code work_spec}, {@code key}, {@code key_text}), its {@code
+   * number} (its index among the unit's attempts, oldest first: the {@code {n}} of its routes),
+   * who, how it stands, when (ISO-8601; {@code end_time} null while pending), and its data.
+   */
   record AttemptView(
-      String worker, String status, String startTime, String endTime, String expirationTime) {
-    static AttemptView of(Attempt a) {
-      return new AttemptView(a.worker().name(), statusName(a.status()), instant(a.startTime()),
-          a.endTime().map(Instant::toString).orElse(null), instant(a.expirationTime()));
+      String workSpec,
+      String key,
+      String keyText,
+      int number,
+      String worker,
+      String status,
+      String startTime,
+      String endTime,
+      String expirationTime,
+      Map<String, Object> data) {
+
+    static AttemptView of(Attempt a, int number) {
+      WorkUnit unit = a.workUnit();
+      return new AttemptView(unit.workSpec().name(), Keys.encode(unit.key()), Keys.text(unit.key()),
+          number, a.worker().name(), statusName(a.status()), instant(a.startTime()),
+          a.endTime().map(Instant::toString).orElse(null), instant(a.expirationTime()), a.data());
     }
+
+    /** Its index among its unit's attempts (one read of the unit's history). */
+    static int number(Attempt a) {
+      int n = indexOf(a.workUnit().attempts(), a);
+      if (n < 0) {
+        // Its unit was deleted and re-added meanwhile: a new history without it.
+        throw new GoneException("attempt at " + Keys.encode(a.workUnit().key()));
+      }
+      return n;
+    }
+
+    /**
+     * Where {@code a} is in {@code attempts}: attempt handles are equal when they are the same
+     * attempt; failing that (a backend without equality), the same worker and start time.
+     */
+    static int indexOf(List<Attempt> attempts, Attempt a) {
+      int n = attempts.indexOf(a);
+      if (n >= 0) {
+        return n;
+      }
+      String worker = a.worker().name();
+      Instant start = a.startTime();
+      for (int i = 0; i < attempts.size(); i++) {
+        Attempt other = attempts.get(i);
+        if (other.worker().name().equals(worker) && other.startTime().equals(start)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /**
+     * Views of {@code attempts} (of any units), numbering each with one history read per unit.
+     * Attempts whose unit was deleted while the list was built are left out.
+     */
+    static List<AttemptView> ofAll(List<Attempt> attempts) {
+      Map<UnitId, List<Attempt>> histories = new HashMap<>();
+      List<AttemptView> out = new ArrayList<>(attempts.size());
+      for (Attempt a : attempts) {
+        try {
+          WorkUnit unit = a.workUnit();
+          List<Attempt> history = histories.computeIfAbsent(
+              new UnitId(unit.workSpec().name(), unit.key()), id -> unit.attempts());
+          int n = indexOf(history, a);
+          if (n >= 0) {
+            out.add(of(a, n));
+          }
+        } catch (GoneException e) {
+          // Deleted meanwhile: no longer one of the worker's attempts.
+        }
+      }
+      return out;
+    }
+
+    private record UnitId(String spec, WorkUnitKey key) {}
   }
+
+  record AttemptList(List<AttemptView> attempts) {}
 
   /** The body of {@code POST .../work-units}. */
   record AddWorkUnits(List<NewUnitBody> workUnits) {}
@@ -207,6 +298,77 @@ final class Views {
 
   /** The body of {@code POST .../work-units/priority}: exactly one of the two. */
   record PriorityChange(Double priority, Double adjust) {}
+
+  /** The body of {@code PUT .../work-units/{key}/meta}; {@code not_before} absent is none. */
+  record UnitMetaBody(Double priority, String notBefore) {}
+
+  /** The body of {@code PATCH .../work-units/{key}/meta}. */
+  record UnitPriorityBody(Double priority) {}
+
+  /** The body of {@code POST .../work-units/{key}/attempts}. */
+  record MakeAttemptBody(String worker, Double lifetime) {}
+
+  /** The body of {@code POST .../attempts/{n}/renew}; {@code data} absent keeps the data. */
+  record RenewBody(Double extension, JsonNode data) {}
+
+  /** The body of {@code POST .../attempts/{n}/expire}, {@code finish} and {@code fail}. */
+  record DataBody(JsonNode data) {}
+
+  /** The body of {@code POST .../attempts/{n}/retry}; {@code delay} in seconds, absent for none. */
+  record RetryBody(JsonNode data, Double delay) {}
+
+  /** The body of {@code PUT .../work-specs/{spec}/definition}. */
+  record DefinitionBody(JsonNode definition) {}
+
+  record DefinitionView(Map<String, Object> definition) {}
+
+  record CountsView(Map<String, Long> counts) {}
+
+  /** A namespace or work spec created or changed, or a worker's name. */
+  record Named(String name) {}
+
+  /** A namespace or work spec deleted. */
+  record DeletedName(String deleted) {}
+
+  /**
+   * A worker: {@code parent} null when none, {@code active} whether it is (not deactivated and not
+   * expired), the {@code mode} and {@code data} of its last heartbeat, and ISO-8601 times.
+   */
+  record WorkerView(
+      String name,
+      String parent,
+      boolean active,
+      String mode,
+      Map<String, Object> data,
+      String expiration,
+      String lastUpdate) {
+    static WorkerView of(Worker w) {
+      return new WorkerView(w.name(), w.parent().map(Worker::name).orElse(null), w.isActive(),
+          w.mode(), w.data(), instant(w.expiration()), instant(w.lastUpdate()));
+    }
+  }
+
+  /** A page of workers by name; {@code next_after} is the name to continue after, or null. */
+  record WorkerPage(List<WorkerView> workers, String nextAfter) {}
+
+  record WorkerList(List<WorkerView> workers) {}
+
+  /** The body of {@code PUT .../workers/{worker}/parent}. */
+  record ParentBody(String parent) {}
+
+  /** The body of {@code POST .../workers/{worker}/heartbeat}; {@code lifetime} in seconds. */
+  record HeartbeatBody(String mode, JsonNode data, Double lifetime) {}
+
+  /**
+   * The body of {@code POST .../workers/{worker}/work}, every field optional: {@code work_units}
+   * 1, {@code lifetime} 900 seconds, {@code available_gb} 0, any work spec, any runtime.
+   */
+  record WorkBody(
+      Integer workUnits,
+      Double lifetime,
+      Double availableGb,
+      List<String> workSpecs,
+      List<String> runtimes) {}
 
   record Added(int added) {}
 

@@ -5,37 +5,40 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.coordinate.api.BackendUnavailableException;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.data.Tuple;
-import io.coordinate.memory.MemoryCoordinate;
 import io.coordinate.rest.TestHttp.Answer;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AdminServerTest {
+/**
+ * The admin server's own routes over real HTTP, on each store: a subclass per store supplies the
+ * backend ({@code AdminServerOn…Test}).
+ */
+abstract class AdminServerTest {
   private static final String TOKEN = "s3cret-token";
   private static final ObjectMapper JSON = TestHttp.JSON;
 
   private final List<AdminServer> servers = new ArrayList<>();
-  private MemoryCoordinate coordinate;
+  private Coordinate coordinate;
   private WorkSpec spec;
+
+  /** A new backend with no namespace in it, for one test. */
+  protected abstract Coordinate newCoordinate();
 
   @BeforeEach
   void setUp() {
-    coordinate = MemoryCoordinate.create();
+    coordinate = newCoordinate();
     Namespace ns = coordinate.namespace("ns1");
     Map<String, Object> definition = new LinkedHashMap<>();
     definition.put("name", "spec1");
@@ -78,13 +81,7 @@ class AdminServerTest {
   }
 
   private static void assertError(Answer a, int status, String code) {
-    assertThat(a.status()).isEqualTo(status);
-    assertThat(a.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
-        ct -> assertThat(ct).startsWith("application/json"));
-    assertThat(a.body().properties()).extracting(Map.Entry::getKey)
-        .containsExactlyInAnyOrder("code", "message");
-    assertThat(a.body().get("code").asText()).isEqualTo(code);
-    assertThat(a.body().get("message").asText()).isNotBlank();
+    TestHttp.assertError(a, status, code);
   }
 
   @Test
@@ -99,26 +96,15 @@ class AdminServerTest {
   }
 
   @Test
-  void readinessIs503WhenTheBackendIsUnavailable() throws Exception {
-    Coordinate down = stub(() -> {
-      throw new BackendUnavailableException("jdbc:postgresql://db.internal refused");
-    });
-    AdminServer server = start(AdminServer.Settings.loopback(down));
-    Answer a = get(server, "/readyz");
-    assertError(a, 503, "backend_unavailable");
-    assertThat(a.raw().body()).doesNotContain("db.internal");
-    assertThat(get(server, "/healthz").status()).isEqualTo(200);
-  }
-
-  @Test
-  void unexpectedFailureIs500WithAGenericMessage() throws Exception {
-    Coordinate broken = stub(() -> {
-      throw new IllegalStateException("internal detail 42");
-    });
-    AdminServer server = start(AdminServer.Settings.loopback(broken));
-    Answer a = get(server, "/api/v1/namespaces");
-    assertError(a, 500, "internal_error");
-    assertThat(a.raw().body()).doesNotContain("internal detail 42").doesNotContain("Exception");
+  void metricsAre404UnlessEnabledThenTheSuppliedScrape() throws Exception {
+    assertError(get(open(), "/metrics"), 404, "not_found");
+    String scrape = "# TYPE coordinate_up gauge\ncoordinate_up 1\n";
+    Answer a = get(start(AdminServer.Settings.loopback(coordinate).withMetrics(() -> scrape)),
+        "/metrics");
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.raw().headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(a.raw().body()).isEqualTo(scrape);
   }
 
   @Test
@@ -294,19 +280,5 @@ class AdminServerTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> base.withAddress(" ", 0))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  /** A Coordinate whose namespaceNames() runs {@code names}; every other call fails the test. */
-  private static Coordinate stub(Supplier<List<String>> names) {
-    return (Coordinate) Proxy.newProxyInstance(
-        Coordinate.class.getClassLoader(),
-        new Class<?>[] {Coordinate.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "namespaceNames" -> names.get();
-          case "toString" -> "stub";
-          case "hashCode" -> 0;
-          case "equals" -> proxy == args[0];
-          default -> throw new AssertionError("unexpected call " + method.getName());
-        });
   }
 }

@@ -1,6 +1,8 @@
 package io.coordinate.rpc;
 
 import io.coordinate.api.Coordinate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -55,6 +57,9 @@ public final class CborRpcServer implements AutoCloseable {
    *     has arrived; past it, the client gets an error and is disconnected (a client that stalls
    *     half-way cannot hold its connection forever). Between frames there is no limit: clients
    *     keep idle connections for long. {@code null}: {@link #DEFAULT_FRAME_TIMEOUT}
+   * @param meterRegistry where the server's meters go (request timers per method, the get_work
+   *     latency histogram, connections; see docs/metrics.md). {@code null}: an empty composite
+   *     registry, which records nothing
    */
   public record Settings(
       InetSocketAddress address,
@@ -62,7 +67,8 @@ public final class CborRpcServer implements AutoCloseable {
       int maxFrameBytes,
       Map<String, Object> globalConfig,
       Clock clock,
-      Duration frameTimeout) {
+      Duration frameTimeout,
+      MeterRegistry meterRegistry) {
     public Settings {
       Objects.requireNonNull(address, "address");
       namespace = namespace == null ? "" : namespace;
@@ -75,9 +81,13 @@ public final class CborRpcServer implements AutoCloseable {
       if (frameTimeout.toMillis() < 1 || frameTimeout.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("frameTimeout must be between 1 ms and 24 days");
       }
+      meterRegistry = meterRegistry == null ? new CompositeMeterRegistry() : meterRegistry;
     }
 
-    /** Loopback, port 5932, namespace "", 64 MiB frames, empty config, system clock, 60 s. */
+    /**
+     * Loopback, port 5932, namespace "", 64 MiB frames, empty config, system clock, 60 s, no
+     * metrics.
+     */
     public static Settings defaults() {
       return new Settings(
           new InetSocketAddress("127.0.0.1", DEFAULT_PORT),
@@ -85,44 +95,55 @@ public final class CborRpcServer implements AutoCloseable {
           DEFAULT_MAX_FRAME_BYTES,
           Map.of(),
           null,
+          null,
           null);
     }
 
     public Settings withAddress(InetSocketAddress v) {
-      return new Settings(v, namespace, maxFrameBytes, globalConfig, clock, frameTimeout);
+      return new Settings(
+          v, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry);
     }
 
     public Settings withNamespace(String v) {
-      return new Settings(address, v, maxFrameBytes, globalConfig, clock, frameTimeout);
+      return new Settings(
+          address, v, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry);
     }
 
     public Settings withMaxFrameBytes(int v) {
-      return new Settings(address, namespace, v, globalConfig, clock, frameTimeout);
+      return new Settings(address, namespace, v, globalConfig, clock, frameTimeout, meterRegistry);
     }
 
     public Settings withGlobalConfig(Map<String, Object> v) {
-      return new Settings(address, namespace, maxFrameBytes, v, clock, frameTimeout);
+      return new Settings(address, namespace, maxFrameBytes, v, clock, frameTimeout, meterRegistry);
     }
 
     public Settings withClock(Clock v) {
-      return new Settings(address, namespace, maxFrameBytes, globalConfig, v, frameTimeout);
+      return new Settings(
+          address, namespace, maxFrameBytes, globalConfig, v, frameTimeout, meterRegistry);
     }
 
     public Settings withFrameTimeout(Duration v) {
-      return new Settings(address, namespace, maxFrameBytes, globalConfig, clock, v);
+      return new Settings(address, namespace, maxFrameBytes, globalConfig, clock, v, meterRegistry);
+    }
+
+    /** Registers the server's meters in {@code v}. */
+    public Settings withMeterRegistry(MeterRegistry v) {
+      return new Settings(address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, v);
     }
   }
 
   private final Settings settings;
   private final ServerSocket serverSocket;
   private final JobServer jobServer;
+  private final RpcMetrics metrics;
   private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
   private volatile boolean stopping;
 
   private CborRpcServer(Coordinate coordinate, Settings settings) throws IOException {
     this.settings = settings;
-    this.jobServer = new JobServer(coordinate, settings);
+    this.jobServer = new JobServer(coordinate, settings, connections::size);
+    this.metrics = jobServer.metrics();
     this.serverSocket = new ServerSocket();
     serverSocket.setReuseAddress(true);
     serverSocket.bind(settings.address(), 1024);
@@ -176,6 +197,7 @@ public final class CborRpcServer implements AutoCloseable {
       RpcConnection connection =
           new RpcConnection(socket, jobServer, settings, this);
       connections.add(connection);
+      metrics.accepted();
       if (stopping) {
         connection.stop();
       }
@@ -221,6 +243,7 @@ public final class CborRpcServer implements AutoCloseable {
     for (RpcConnection c : connections) {
       c.closeQuietly();
     }
+    metrics.close();
   }
 
   /** Blocks until the server stops listening. */

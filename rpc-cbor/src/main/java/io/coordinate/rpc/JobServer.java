@@ -5,11 +5,13 @@ import io.coordinate.api.CoordinateException;
 import io.coordinate.api.GoneException;
 import io.coordinate.api.Namespace;
 import java.time.Clock;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The CBOR-RPC methods: a table from method name to handler, and the rules every handler shares.
@@ -41,9 +43,11 @@ final class JobServer {
   private final Map<String, Method> methods = new HashMap<>();
   private final Coordinate coordinate;
   private final CborRpcServer.Settings settings;
+  private final RpcMetrics metrics;
   private volatile Namespace namespace;
 
-  JobServer(Coordinate coordinate, CborRpcServer.Settings settings) {
+  /** {@code connected} reads how many clients are connected, for the metrics. */
+  JobServer(Coordinate coordinate, CborRpcServer.Settings settings, Supplier<Number> connected) {
     this.coordinate = coordinate;
     this.settings = settings;
     this.namespace = coordinate.namespace(settings.namespace());
@@ -52,6 +56,12 @@ final class JobServer {
     new WorkMethods(this).register();
     new WorkerMethods(this).register();
     new LockMethods(this, new MemoryLockStore(settings.clock())).register();
+    // After the methods: their names bound the method tag.
+    this.metrics = new RpcMetrics(settings.meterRegistry(), methods.keySet(), connected);
+  }
+
+  RpcMetrics metrics() {
+    return metrics;
   }
 
   /** The namespace served. */
@@ -80,13 +90,50 @@ final class JobServer {
     return Arrays.asList(value, null);
   }
 
-  /** A soft-failure pair reply. */
-  static List<Object> soft(Object value, String message) {
-    return Arrays.asList(value, message);
+  /** A successful pair reply with a note for the client (a setting it sent was changed). */
+  static List<Object> okWithNote(Object value, String note) {
+    return Arrays.asList(value, note);
   }
 
+  /** A soft-failure pair reply: the request was refused in-band. */
+  static List<Object> soft(Object value, String message) {
+    return new Refusal(value, message);
+  }
+
+  /** A soft-failure pair, told apart from a success only by its type, for the metrics. */
+  private static final class Refusal extends AbstractList<Object> {
+    private final Object value;
+    private final String message;
+
+    Refusal(Object value, String message) {
+      this.value = value;
+      this.message = message;
+    }
+
+    @Override
+    public Object get(int index) {
+      return switch (index) {
+        case 0 -> value;
+        case 1 -> message;
+        default -> throw new IndexOutOfBoundsException(index);
+      };
+    }
+
+    @Override
+    public int size() {
+      return 2;
+    }
+  }
+
+  /**
+   * A method's answer: the reply's {@code result}, and how it went for the metrics ({@code ok}; for
+   * a soft failure answered in-band the error kind, or {@code refused} when the method itself
+   * declined).
+   */
+  record Reply(Object result, String outcome) {}
+
   /** Runs a method; throws {@link RpcError} or {@link CoordinateException} for error replies. */
-  Object call(String name, List<?> params) {
+  Reply call(String name, List<?> params) {
     Method m = methods.get(name);
     if (m == null) {
       throw new RpcError("no such method: " + name);
@@ -116,16 +163,18 @@ final class JobServer {
     }
   }
 
-  private Object shaped(Method m, Params p) {
+  private Reply shaped(Method m, Params p) {
     Namespace served = namespace;
     try {
-      return m.handler().call(p);
+      Object result = m.handler().call(p);
+      return new Reply(result, result instanceof Refusal ? RpcMetrics.REFUSED : RpcMetrics.OK);
     } catch (CoordinateException e) {
       if (e instanceof GoneException gone && isGone(served)) {
         throw new NamespaceGone(gone);
       }
       if (m.shape() instanceof Pair pair && ErrorMapping.formOf(e) == ErrorMapping.Form.IN_BAND) {
-        return soft(pair.failure(), ErrorMapping.message(e));
+        return new Reply(
+            soft(pair.failure(), ErrorMapping.message(e)), RpcMetrics.outcomeOf(e.kind()));
       }
       throw e;
     }

@@ -39,6 +39,7 @@ final class RpcConnection implements Runnable {
   private final int maxFrameBytes;
   private final int frameTimeoutMillis;
   private final CborRpcServer owner;
+  private final RpcMetrics metrics;
   // Guarded by this. busy: a request is being answered, so a stop must let it finish; stopping:
   // close after the current reply instead of reading another request.
   private boolean busy;
@@ -51,6 +52,7 @@ final class RpcConnection implements Runnable {
     this.maxFrameBytes = settings.maxFrameBytes();
     this.frameTimeoutMillis = (int) settings.frameTimeout().toMillis();
     this.owner = owner;
+    this.metrics = jobServer.metrics();
   }
 
   @Override
@@ -96,40 +98,52 @@ final class RpcConnection implements Runnable {
     }
   }
 
-  /** Decodes one request and produces its response map; never throws. */
+  /** Decodes one request and produces its response map; never throws. Each request is timed. */
   private Map<String, Object> handle(byte[] frame) {
+    long start = System.nanoTime();
     Object id = null;
+    String method = null;
+    String outcome = RpcMetrics.INTERNAL_ERROR;
     try {
       Map<String, Object> request;
       try {
         request = CborCodec.decodeMap(frame);
       } catch (InvalidRequestException e) {
         RequestScan.Found found = RequestScan.of(frame);
+        method = found.method();
+        outcome = RpcMetrics.MALFORMED;
         String what = found.method() == null ? "request" : "request to " + found.method();
         return error(found.id(), "malformed " + what + ": " + e.getMessage());
       }
       id = request.get("id");
-      String method = Params.asString(request.get("method"));
+      method = Params.asString(request.get("method"));
       if (method == null) {
+        outcome = RpcMetrics.MALFORMED;
         return error(id, "request has no method name");
       }
       Object rawParams = request.get("params");
       List<?> params = rawParams == null ? List.of() : Params.asList(rawParams);
       if (params == null) {
+        outcome = RpcMetrics.MALFORMED;
         return error(id, "params of " + method + " must be a list");
       }
-      Object result = jobServer.call(method, params);
+      JobServer.Reply reply = jobServer.call(method, params);
+      outcome = reply.outcome();
       Map<String, Object> response = new LinkedHashMap<>(4);
       response.put("id", id);
-      response.put("result", result);
+      response.put("result", reply.result());
       return response;
     } catch (RpcError e) {
+      outcome = RpcMetrics.BAD_REQUEST;
       return error(id, e.getMessage());
     } catch (CoordinateException e) {
+      outcome = RpcMetrics.outcomeOf(e.kind());
       return error(id, e.getMessage());
     } catch (RuntimeException e) {
       log.error("request {} failed unexpectedly", id, e);
       return error(id, "internal server error: " + e.getClass().getSimpleName());
+    } finally {
+      metrics.request(method, outcome, System.nanoTime() - start);
     }
   }
 

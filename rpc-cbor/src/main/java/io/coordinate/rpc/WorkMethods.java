@@ -62,15 +62,23 @@ final class WorkMethods {
     AttemptRequest request =
         new AttemptRequest(
             maxJobs, lease(options.get("lease_time")), availableGb, specNames, PYTHON_RUNTIMES);
-    List<Attempt> attempts = server.namespace().worker(workerId).requestAttempts(request);
-    List<Object> units = new ArrayList<>(attempts.size());
-    for (Attempt a : attempts) {
-      units.add(
-          Tuple.of(
-              ByteString.utf8(a.workUnit().workSpec().name()),
-              a.workUnit().key().bytes(),
-              a.data()));
+    long start = System.nanoTime(); // the lease and the data it hands out: what workers wait for
+    List<Object> units;
+    try {
+      List<Attempt> attempts = server.namespace().worker(workerId).requestAttempts(request);
+      units = new ArrayList<>(attempts.size());
+      for (Attempt a : attempts) {
+        units.add(
+            Tuple.of(
+                ByteString.utf8(a.workUnit().workSpec().name()),
+                a.workUnit().key().bytes(),
+                a.data()));
+      }
+    } catch (RuntimeException e) {
+      server.metrics().getWorkFailed(System.nanoTime() - start);
+      throw e;
     }
+    server.metrics().getWork(units.size(), System.nanoTime() - start);
     if (maxJobsOption == null || maxJobs == 1) {
       return JobServer.ok(units.isEmpty() ? NOTHING : units.get(0));
     }

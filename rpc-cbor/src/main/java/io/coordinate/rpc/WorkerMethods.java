@@ -56,7 +56,7 @@ final class WorkerMethods {
     Worker worker = server.namespace().worker(id);
     worker.heartbeat(mode, environment, life);
     worker.setParent(parent == null || parent.isEmpty() ? null : server.namespace().worker(parent));
-    return JobServer.soft(true, message);
+    return JobServer.okWithNote(true, message);
   }
 
   private Object unregister(Params p) {

@@ -1,0 +1,12 @@
+package io.coordinate.rest;
+
+import io.coordinate.api.Coordinate;
+import java.time.Clock;
+
+/** {@link AttemptRoutesTest} on the SQL backend over a new in-memory H2 database per test. */
+class AttemptRoutesOnH2Test extends AttemptRoutesTest {
+  @Override
+  protected Coordinate newCoordinate(Clock clock) {
+    return h2(clock);
+  }
+}
