@@ -4,7 +4,7 @@ import io.coordinate.api.Coordinate;
 import io.coordinate.api.conformance.ConformanceKit;
 import io.coordinate.cache.CacheSettings;
 import io.coordinate.cache.CachingCoordinate;
-import io.coordinate.sql.ClientTestStores;
+import io.coordinate.sql.SqlTestStores;
 import io.coordinate.sql.SqlCoordinate;
 import java.time.Clock;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -12,15 +12,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole conformance kit through the remote client, against a daemon's REST API served in this
- * JVM over the SQL backend on PostgreSQL ({@value ClientTestStores#PG_URL_VARIABLE}), a schema per
+ * JVM over the SQL backend on PostgreSQL ({@value SqlTestStores#PG_URL_VARIABLE}), a schema per
  * test, composed as the daemon composes it by default (the name cache in front of the store; the
  * H2 variant serves the bare store), the backend on the kit's clock (the test-only hook for
  * expiry; see {@link Served}).
  * Skipped when the variable is unset; fails when it is set and the server cannot be reached.
  */
-@EnabledIfEnvironmentVariable(named = ClientTestStores.PG_URL_VARIABLE, matches = ".+")
+@EnabledIfEnvironmentVariable(named = SqlTestStores.PG_URL_VARIABLE, matches = ".+")
 class RemotePostgresConformanceTest extends ConformanceKit {
-  @RegisterExtension final ClientTestStores stores = new ClientTestStores();
+  @RegisterExtension final SqlTestStores stores = new SqlTestStores();
 
   private Served served;
 

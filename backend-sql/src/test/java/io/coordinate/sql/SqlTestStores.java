@@ -6,10 +6,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * backend-sql's test fixtures ({@link TestStores}, {@link TcpProxy}) for the REST tests. They are
- * package-private in backend-sql's test-jar; this class, in the same package on the test class
- * path, opens just what the REST tests need, so PostgreSQL is configured, isolated (a schema per
- * test), skipped and cleaned up exactly as in backend-sql's own tests.
+ * The public face of this module's test fixtures ({@link TestStores}, {@link TcpProxy}) for other
+ * modules' tests (they reach it through the test-jar), so PostgreSQL is configured, isolated (a
+ * schema per test), skipped and cleaned up exactly as in this module's own tests.
  *
  * <p>Register it with {@code @RegisterExtension}: everything opened is closed after each test, then
  * the PostgreSQL schemas are dropped.
