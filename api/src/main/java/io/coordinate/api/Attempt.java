@@ -41,6 +41,14 @@ public interface Attempt {
   Instant expirationTime();
 
   /**
+   * {@link #status()}, {@link #data()}, {@link #startTime()}, {@link #endTime()} and {@link
+   * #expirationTime()} in one call; backends that store attempts remotely answer it in one read.
+   */
+  default AttemptState state() {
+    return new AttemptState(status(), data(), startTime(), endTime(), expirationTime());
+  }
+
+  /**
    * Extends the lease to now + {@code extension}, optionally replacing the data. Works while pending,
    * or expired but still active (the attempt becomes pending again).
    *

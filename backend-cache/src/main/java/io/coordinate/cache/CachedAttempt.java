@@ -1,6 +1,7 @@
 package io.coordinate.cache;
 
 import io.coordinate.api.Attempt;
+import io.coordinate.api.AttemptState;
 import io.coordinate.api.AttemptStatus;
 import io.coordinate.api.WorkUnit;
 import io.coordinate.api.Worker;
@@ -31,6 +32,11 @@ final class CachedAttempt implements Attempt {
   @Override
   public Worker worker() {
     return cache.workerFor(delegate.worker(), false);
+  }
+
+  @Override
+  public AttemptState state() {
+    return delegate.state();
   }
 
   @Override

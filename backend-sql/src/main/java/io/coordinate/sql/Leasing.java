@@ -51,9 +51,14 @@ final class Leasing {
               "SELECT "
                   + SpecRow.COLUMNS
                   + ", (SELECT COUNT(*) FROM work_unit u WHERE u.spec_id = s.id AND u.status = 2)"
-                  + " AS pending, CASE WHEN EXISTS (SELECT 1 FROM work_unit u"
+                  // Not EXISTS: PostgreSQL plans that as a sequential scan once a big spec
+                  // shares the table, passing over its units for every other spec. A scalar
+                  // subquery in the index's order stays on the index.
+                  + " AS pending, CASE WHEN (SELECT 1 FROM work_unit u"
                   + " WHERE u.spec_id = s.id AND u.status = 1"
-                  + " AND (u.not_before_us IS NULL OR u.not_before_us <= :now))"
+                  + " AND (u.not_before_us IS NULL OR u.not_before_us <= :now)"
+                  + " ORDER BY u.spec_id, u.status, u.priority DESC, u.unit_key"
+                  + " FETCH FIRST 1 ROWS ONLY) IS NOT NULL"
                   + " THEN 1 ELSE 0 END AS has_available"
                   + " FROM work_spec s WHERE s.namespace_id = :ns")
           .bind("ns", ns.id())

@@ -1,6 +1,7 @@
 package io.coordinate.sql;
 
 import io.coordinate.api.Attempt;
+import io.coordinate.api.AttemptState;
 import io.coordinate.api.AttemptStatus;
 import io.coordinate.api.GoneException;
 import io.coordinate.api.InvalidRequestException;
@@ -146,6 +147,29 @@ final class SqlAttempt implements Attempt {
     return SqlStore.map(cbor);
   }
 
+  /** One transaction: the unit's liveness check and the attempt row with its data. */
+  @Override
+  public AttemptState state() {
+    return store.tx(
+        (h, now) -> {
+          unit.row(h, false);
+          return h.createQuery(
+                  "SELECT a.status, COALESCE(a.data, u.data), a.start_us, a.end_us,"
+                      + " a.expiration_us FROM attempt a JOIN work_unit u ON u.id = a.unit_id"
+                      + " WHERE a.id = :id AND u.id = :unit")
+              .bind("id", id)
+              .bind("unit", unit.id())
+              .map((rs, ctx) -> {
+                Row r = new Row(rs.getInt(1), rs.getBytes(2), rs.getLong(3),
+                    rs.getObject(4, Long.class), rs.getLong(5));
+                return new AttemptState(r.status(now), SqlStore.map(r.data()),
+                    SqlStore.instant(r.start()), end(r, now), SqlStore.instant(r.expiration()));
+              })
+              .findOne()
+              .orElseThrow(unit::gone);
+        });
+  }
+
   @Override
   public Instant startTime() {
     return read((r, now) -> SqlStore.instant(r.start()));
@@ -153,16 +177,17 @@ final class SqlAttempt implements Attempt {
 
   @Override
   public Optional<Instant> endTime() {
-    return read(
-        (r, now) -> {
-          if (r.code() == Codes.ATTEMPT_PENDING) {
-            // Expired by time but not yet swept: it ended when its lease did.
-            return r.expiration() < now
-                ? Optional.of(SqlStore.instant(r.expiration()))
-                : Optional.<Instant>empty();
-          }
-          return Optional.ofNullable(SqlStore.instantOrNull(r.end()));
-        });
+    return read(SqlAttempt::end);
+  }
+
+  private static Optional<Instant> end(Row r, long now) {
+    if (r.code() == Codes.ATTEMPT_PENDING) {
+      // Expired by time but not yet swept: it ended when its lease did.
+      return r.expiration() < now
+          ? Optional.of(SqlStore.instant(r.expiration()))
+          : Optional.<Instant>empty();
+    }
+    return Optional.ofNullable(SqlStore.instantOrNull(r.end()));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.coordinate.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coordinate.api.Attempt;
+import io.coordinate.api.AttemptState;
 import io.coordinate.api.GoneException;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
@@ -223,9 +224,10 @@ final class Views {
 
     static AttemptView of(Attempt a, int number) {
       WorkUnit unit = a.workUnit();
+      AttemptState s = a.state();
       return new AttemptView(unit.workSpec().name(), Keys.encode(unit.key()), Keys.text(unit.key()),
-          number, a.worker().name(), statusName(a.status()), instant(a.startTime()),
-          a.endTime().map(Instant::toString).orElse(null), instant(a.expirationTime()), a.data());
+          number, a.worker().name(), statusName(s.status()), instant(s.startTime()),
+          s.endTime().map(Instant::toString).orElse(null), instant(s.expirationTime()), s.data());
     }
 
     /** Its index among its unit's attempts (one read of the unit's history). */

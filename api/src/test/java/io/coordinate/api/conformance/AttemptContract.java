@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinate.api.Attempt;
+import io.coordinate.api.AttemptState;
 import io.coordinate.api.AttemptStatus;
 import io.coordinate.api.GoneException;
 import io.coordinate.api.LostLeaseException;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,6 +80,22 @@ public interface AttemptContract extends KitFixture {
     assertThat(u.activeAttempt()).isEmpty();
     assertThat(u.attempts()).isEmpty();
     assertThat(u.status()).isEqualTo(WorkUnitStatus.AVAILABLE);
+  }
+
+  @Test
+  default void attemptStateReadsTheAccessorsTogether() {
+    Attempt a = pendingAttempt(Duration.ofMinutes(1));
+    assertThat(a.state()).isEqualTo(new AttemptState(AttemptStatus.PENDING, a.data(),
+        a.startTime(), Optional.empty(), a.startTime().plus(Duration.ofMinutes(1))));
+    clock().advance(Duration.ofMinutes(2)); // ran out, not yet swept: ended when its lease did
+    assertThat(a.state()).isEqualTo(new AttemptState(AttemptStatus.EXPIRED, a.data(),
+        a.startTime(), Optional.of(a.expirationTime()), a.expirationTime()));
+    a.finish(Map.of("output", "late"));
+    assertThat(a.state().status()).isEqualTo(AttemptStatus.FINISHED);
+    assertThat(a.state().data()).isEqualTo(Map.of("output", "late"));
+    assertThat(a.state().endTime()).contains(now());
+    a.workUnit().workSpec().deleteWorkUnits(WorkUnitQuery.all());
+    assertThatThrownBy(a::state).isInstanceOf(GoneException.class);
   }
 
   @Test
