@@ -1,7 +1,7 @@
 package io.coordinate.client;
 
+import io.coordinate.api.PathSegments;
 import io.coordinate.api.WorkUnitKey;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The paths and query strings of the REST API v1. Names become path segments percent-encoded as
@@ -39,7 +39,7 @@ final class Routes {
    * the empty string.
    */
   static String keySegment(WorkUnitKey key) {
-    return key.bytes().size() == 0 ? "~" : key.toBase64Url();
+    return PathSegments.ofKey(key);
   }
 
   /** {@code W}: one worker. */
@@ -49,25 +49,12 @@ final class Routes {
 
   /** The path segment of a namespace, work spec or worker name. */
   static String name(String name) {
-    return encode(name.isEmpty() || name.charAt(0) == '~' ? "~" + name : name);
+    return PathSegments.ofName(name);
   }
-
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** Percent-encodes the UTF-8 bytes of {@code text} but the unreserved {@code A-Za-z0-9-._~}. */
   static String encode(String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    StringBuilder out = new StringBuilder(bytes.length + 8);
-    for (byte b : bytes) {
-      int c = b & 0xff;
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
-        out.append((char) c);
-      } else {
-        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-      }
-    }
-    return out.toString();
+    return PathSegments.percentEncode(text);
   }
 
   /** A query string built parameter by parameter; every value is percent-encoded. */

@@ -1,6 +1,7 @@
 package io.coordinate.rest;
 
 import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.PathSegments;
 import io.coordinate.api.WorkUnitKey;
 
 /**
@@ -29,15 +30,17 @@ final class Keys {
     }
   }
 
-  /** The path segment naming the empty key, whose base64url form is empty; never base64url. */
-  static final String EMPTY_KEY_SEGMENT = "~";
-
   /**
-   * The key a {@code {key}} path segment names: its base64url form, or {@value
-   * #EMPTY_KEY_SEGMENT} for the empty key (an empty segment cannot be routed).
+   * The key a {@code {key}} path segment names ({@link PathSegments#key}).
+   *
+   * @throws ApiException 400 {@code invalid_request} if it names none
    */
   static WorkUnitKey fromPath(String segment) {
-    return segment.equals(EMPTY_KEY_SEGMENT) ? WorkUnitKey.of("") : decode(segment);
+    try {
+      return PathSegments.key(segment);
+    } catch (InvalidRequestException e) {
+      throw new ApiException(400, "invalid_request", e.getMessage());
+    }
   }
 
   /** The key as text when its bytes are well-formed UTF-8, else {@code null}. */
