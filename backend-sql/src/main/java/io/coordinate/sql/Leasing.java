@@ -304,6 +304,19 @@ final class Leasing {
   }
 
   /**
+   * Ends attempt {@code attemptId} as expired now if it is still pending (its unit is being taken
+   * from it), and counts that as an expiry.
+   */
+  static void loseLease(Handle h, SqlStore store, SqlWorkSpec spec, long attemptId, long now) {
+    int lost =
+        h.createUpdate("UPDATE attempt SET status = 2, end_us = :now WHERE id = :id AND status = 1")
+            .bind("id", attemptId)
+            .bind("now", now)
+            .execute();
+    store.tell(h, spec, UnitEvents.Transition.EXPIRED, lost);
+  }
+
+  /**
    * A pending attempt at a unit whatever its state ({@code Worker.makeAttempt}); a pending
    * predecessor loses its lease. The unit row must be locked.
    */
@@ -311,13 +324,7 @@ final class Leasing {
       Handle h, SqlStore store, SqlWorkSpec spec, UnitRow unit, long workerId, long now,
       long expiration) {
     if (unit.activeAttemptId() != null) {
-      int lost =
-          h.createUpdate(
-                  "UPDATE attempt SET status = 2, end_us = :now WHERE id = :id AND status = 1")
-              .bind("id", unit.activeAttemptId())
-              .bind("now", now)
-              .execute();
-      store.tell(h, spec, UnitEvents.Transition.EXPIRED, lost);
+      loseLease(h, store, spec, unit.activeAttemptId(), now);
     }
     store.tell(h, spec, UnitEvents.Transition.LEASED, 1);
     long attemptId = insertAttemptRow(h, unit.id(), workerId, now, expiration);

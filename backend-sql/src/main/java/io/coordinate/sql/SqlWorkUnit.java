@@ -3,7 +3,6 @@ package io.coordinate.sql;
 import io.coordinate.api.Attempt;
 import io.coordinate.api.GoneException;
 import io.coordinate.api.InvalidRequestException;
-import io.coordinate.api.UnitEvents;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkUnit;
 import io.coordinate.api.WorkUnitKey;
@@ -160,13 +159,7 @@ final class SqlWorkUnit implements WorkUnit {
           if (u.activeAttemptId() == null) {
             return;
           }
-          int lost =
-              h.createUpdate(
-                      "UPDATE attempt SET status = 2, end_us = :now WHERE id = :id AND status = 1")
-                  .bind("id", u.activeAttemptId())
-                  .bind("now", now)
-                  .execute();
-          store.tell(h, spec, UnitEvents.Transition.EXPIRED, lost);
+          Leasing.loseLease(h, store, spec, u.activeAttemptId(), now);
           h.createUpdate(
                   "UPDATE work_unit SET active_attempt_id = NULL, status = 1 WHERE id = :id")
               .bind("id", id)
