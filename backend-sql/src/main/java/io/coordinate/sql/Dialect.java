@@ -156,18 +156,57 @@ enum Dialect {
   abstract List<NewWorkUnit> insertUnitsIfAbsent(Handle h, long specId, List<NewWorkUnit> units);
 
   /**
-   * The lock an add takes on its spec's row, so that destroying the spec (which locks the row for
-   * update, then deletes its units) waits for the add, and an add that comes after finds the spec
-   * gone. PostgreSQL's weakest row lock suffices and does not block other adds or leases; H2 has
-   * only the exclusive one.
+   * Whether the spec still exists, holding until the transaction ends a lock that makes destroying
+   * the spec (see {@link #queueToDestroy}) wait for this add, so that an add either commits before
+   * the destroy deletes the spec's units or finds the spec gone. On H2 the spec's row locked for
+   * update. On PostgreSQL a shared advisory lock, so adds do not block each other or leases: the
+   * weakest row lock (FOR KEY SHARE) would not do, because it never queues behind a waiting FOR
+   * UPDATE and a steady stream of adds kept a destroy waiting forever; advisory locks queue fairly.
+   * The check reads after the lock is granted, so it sees a destroy that committed meanwhile.
    */
-  String specLockForAdding() {
-    return this == H2 ? "FOR UPDATE" : "FOR KEY SHARE";
+  boolean lockSpecForAdding(Handle h, long specId) {
+    if (this == POSTGRESQL) {
+      h.createQuery("SELECT 1 FROM pg_advisory_xact_lock_shared(:space, :spec)")
+          .bind("space", SPEC_LOCK_SPACE)
+          .bind("spec", (int) specId)
+          .mapTo(Integer.class)
+          .one();
+    }
+    return h.createQuery(
+            "SELECT 1 FROM work_spec WHERE id = :id" + (this == H2 ? " FOR UPDATE" : ""))
+        .bind("id", specId)
+        .mapTo(Integer.class)
+        .findOne()
+        .isPresent();
   }
 
   /**
+   * Before destroying specs (whose rows the caller then locks for update): on PostgreSQL waits for
+   * the adds in flight and keeps the adds that come later queued behind the destroy. Ids in
+   * ascending order, so two destroys cannot deadlock on them.
+   */
+  void queueToDestroy(Handle h, List<Long> specIds) {
+    if (this == POSTGRESQL) {
+      for (long specId : specIds.stream().sorted().toList()) {
+        h.createQuery("SELECT 1 FROM pg_advisory_xact_lock(:space, :spec)")
+            .bind("space", SPEC_LOCK_SPACE)
+            .bind("spec", (int) specId)
+            .mapTo(Integer.class)
+            .one();
+      }
+    }
+  }
+
+  /**
+   * The first key of the spec locks above ('COOR'), keeping them apart from other users of the
+   * database's advisory locks. Spec ids are folded to 32 bits: two specs that share a lock only
+   * wait for each other more often.
+   */
+  private static final int SPEC_LOCK_SPACE = 0x434F4F52;
+
+  /**
    * The lock a lease of a spec with a whole-spec rule takes on the spec's row: one such lease at a
-   * time. On PostgreSQL it lets adds to the spec (see {@link #specLockForAdding}) go on meanwhile.
+   * time. On PostgreSQL it lets adds to the spec (see {@link #lockSpecForAdding}) go on meanwhile.
    */
   String specLockForLeasing() {
     return this == H2 ? "FOR UPDATE" : "FOR NO KEY UPDATE";

@@ -60,6 +60,12 @@ final class SqlNamespace implements Namespace {
               .isEmpty()) {
             throw new GoneException("namespace " + name);
           }
+          store.dialect.queueToDestroy(
+              h,
+              h.createQuery("SELECT id FROM work_spec WHERE namespace_id = :ns")
+                  .bind("ns", id)
+                  .mapTo(Long.class)
+                  .list());
           deleteUnits(
               h,
               h.createQuery("SELECT id FROM work_spec WHERE namespace_id = :ns FOR UPDATE")
@@ -171,24 +177,30 @@ final class SqlNamespace implements Namespace {
         (h, now) -> {
           requireLive(h);
           Long specId =
-              h.createQuery(
-                      "SELECT id FROM work_spec WHERE namespace_id = :ns AND name = :name"
-                          + " FOR UPDATE")
+              h.createQuery("SELECT id FROM work_spec WHERE namespace_id = :ns AND name = :name")
                   .bind("ns", id)
                   .bind("name", specName)
                   .mapTo(Long.class)
                   .findOne()
                   .orElseThrow(() -> new NoSuchWorkSpecException(specName));
+          store.dialect.queueToDestroy(h, List.of(specId));
+          if (h.createQuery("SELECT 1 FROM work_spec WHERE id = :id FOR UPDATE")
+              .bind("id", specId)
+              .mapTo(Integer.class)
+              .findOne()
+              .isEmpty()) {
+            throw new NoSuchWorkSpecException(specName); // destroyed meanwhile
+          }
           deleteUnits(h, List.of(specId));
           h.createUpdate("DELETE FROM work_spec WHERE id = :id").bind("id", specId).execute();
         });
   }
 
   /**
-   * Deletes the units (and with them their attempts) of specs whose rows this transaction has
-   * locked for update. An add holds a lock on its spec's row until it commits, so the lock waited
-   * for adds in flight, whose units are deleted here too, and adds that come later find the spec
-   * gone (no foreign key does it: see {@code SqlWorkSpec.upsert}).
+   * Deletes the units (and with them their attempts) of specs this transaction has queued to
+   * destroy and locked for update. An add holds a lock on its spec until it commits, so those locks
+   * waited for adds in flight, whose units are deleted here too, and adds that come later find the
+   * spec gone (no foreign key does it: see {@code SqlWorkSpec.upsert}).
    */
   private static void deleteUnits(Handle h, List<Long> lockedSpecs) {
     if (!lockedSpecs.isEmpty()) {

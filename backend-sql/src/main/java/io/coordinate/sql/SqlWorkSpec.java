@@ -177,19 +177,15 @@ final class SqlWorkSpec implements WorkSpec {
    * A key given twice takes its last data. Returns false, adding nothing, if the spec is gone.
    *
    * <p>No foreign key guards {@code work_unit.spec_id} (checking it row by row doubled the cost of
-   * a bulk add); the lock this takes on the spec's row does instead: destroying a spec or its
-   * namespace locks the spec rows and then deletes their units, so an add either commits first and
-   * its units are deleted, or waits and finds the spec gone.
+   * a bulk add); the lock this takes on the spec ({@link Dialect#lockSpecForAdding}) does instead:
+   * destroying a spec or its namespace waits for that lock and then deletes the units, so an add
+   * either commits first and its units are deleted, or waits and finds the spec gone.
    */
   static boolean upsert(
       Handle h, SqlStore store, SqlWorkSpec spec, List<NewWorkUnit> units, long now) {
     Dialect dialect = store.dialect;
     long specId = spec.id();
-    if (h.createQuery("SELECT 1 FROM work_spec WHERE id = :id " + dialect.specLockForAdding())
-        .bind("id", specId)
-        .mapTo(Integer.class)
-        .findOne()
-        .isEmpty()) {
+    if (!dialect.lockSpecForAdding(h, specId)) {
       return false;
     }
     units = lastOfEachKey(units);
