@@ -14,6 +14,15 @@ public interface Coordinate extends AutoCloseable {
   /** The names of all namespaces, sorted. */
   List<String> namespaceNames();
 
+  /** The store's maintenance mode, as any process sharing the store last set it. */
+  MaintenanceState maintenance();
+
+  /**
+   * Turns maintenance mode on or off for every process sharing the store, recording the reason
+   * (ignored when turning it off) and the time.
+   */
+  void setMaintenance(boolean on, String reason);
+
   /** Releases the storage; handles obtained from this backend stop working. */
   @Override
   void close();

@@ -11,7 +11,8 @@ public abstract sealed class CoordinateException extends RuntimeException
         NotPendingException,
         InvalidWorkSpecException,
         InvalidRequestException,
-        BackendUnavailableException {
+        BackendUnavailableException,
+        MaintenanceException {
 
   private static final long serialVersionUID = 1L;
 
@@ -54,6 +55,11 @@ public abstract sealed class CoordinateException extends RuntimeException
   /** True for malformed input: a bad work spec definition or any other bad argument. */
   public static boolean isInvalid(Throwable t) {
     return t instanceof InvalidWorkSpecException || t instanceof InvalidRequestException;
+  }
+
+  /** True when the store is in maintenance mode and refused a change. */
+  public static boolean isMaintenance(Throwable t) {
+    return t instanceof MaintenanceException;
   }
 
   /** True when the storage could not be reached; the call may succeed later. */

@@ -22,5 +22,7 @@ public enum ErrorKind {
   /** Any other argument is malformed or out of range. */
   INVALID_REQUEST,
   /** The storage behind the backend cannot be reached or failed. */
-  BACKEND_UNAVAILABLE
+  BACKEND_UNAVAILABLE,
+  /** The store is in maintenance mode, which refuses this change for now. */
+  MAINTENANCE
 }

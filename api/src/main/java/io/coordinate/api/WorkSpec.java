@@ -74,4 +74,20 @@ public interface WorkSpec {
    * lists; their workers get {@link GoneException} on the next call). Returns how many.
    */
   int deleteWorkUnits(WorkUnitQuery query);
+
+  /**
+   * The selected units as stored, in key order, each read in one piece with its active attempt
+   * (see {@link WorkUnitSnapshot}): what an export writes. Page with {@code after} and {@code limit}.
+   */
+  List<WorkUnitSnapshot> workUnitSnapshots(WorkUnitQuery query);
+
+  /**
+   * Writes units back from snapshots, atomically: each unit gets the snapshot's data and meta, and
+   * the snapshot's last attempt (see {@link WorkUnitSnapshot.LastAttempt#restored}) by the named
+   * worker, created inactive in this namespace when it does not exist, becomes its active attempt.
+   * A unit whose key exists is replaced in the same way, its earlier attempts staying in its
+   * history, so restoring the same snapshots twice leaves the units as restoring them once.
+   * Restoring is what an import does; it may be used in maintenance mode.
+   */
+  void restoreWorkUnits(List<WorkUnitSnapshot> units);
 }

@@ -3,6 +3,7 @@ package io.coordinate.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +26,9 @@ class CoordinateExceptionTest {
         new NotPendingException("not pending"),
         new InvalidWorkSpecException("bad spec"),
         new InvalidRequestException("bad request"),
-        new BackendUnavailableException("down"));
+        new BackendUnavailableException("down"),
+        MaintenanceException.refusing("adding work units", new MaintenanceState(true, "upgrade",
+            Instant.parse("2026-01-01T00:00:00Z"))));
   }
 
   @Test
@@ -41,7 +44,8 @@ class CoordinateExceptionTest {
             ErrorKind.NOT_PENDING,
             ErrorKind.INVALID_WORK_SPEC,
             ErrorKind.INVALID_REQUEST,
-            ErrorKind.BACKEND_UNAVAILABLE);
+            ErrorKind.BACKEND_UNAVAILABLE,
+            ErrorKind.MAINTENANCE);
     // every kind is covered by exactly one exception type
     assertThat(all().stream().map(CoordinateException::kind).collect(Collectors.toSet()))
         .isEqualTo(EnumSet.allOf(ErrorKind.class));
@@ -61,6 +65,15 @@ class CoordinateExceptionTest {
     assertThat(kindsMatching(CoordinateException::isNotFound))
         .containsExactlyInAnyOrder(
             ErrorKind.NO_SUCH_WORK_SPEC, ErrorKind.NO_SUCH_WORK_UNIT, ErrorKind.NO_SUCH_WORKER);
+  }
+
+  @Test
+  void isMaintenanceIsOnlyMaintenanceAndSaysWhyAndWhatWasRefused() {
+    assertThat(kindsMatching(CoordinateException::isMaintenance))
+        .containsExactly(ErrorKind.MAINTENANCE);
+    assertThat(all().getLast().getMessage())
+        .isEqualTo("the store is in maintenance mode (upgrade): adding work units is refused"
+            + " until it is turned off");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.coordinate.api.WorkUnitCounts;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitQuery;
+import io.coordinate.api.WorkUnitSnapshot;
 import io.coordinate.cache.CachingCoordinate.SpecName;
 import io.coordinate.cache.CachingCoordinate.UnitName;
 import java.util.List;
@@ -121,6 +122,16 @@ final class CachedWorkSpec extends Named<WorkSpec> implements WorkSpec {
     } finally {
       cache.forgetUnitsOf(namespace.name(), name);
     }
+  }
+
+  @Override
+  public List<WorkUnitSnapshot> workUnitSnapshots(WorkUnitQuery query) {
+    return call(s -> s.workUnitSnapshots(query));
+  }
+
+  @Override
+  public void restoreWorkUnits(List<WorkUnitSnapshot> units) {
+    run(s -> s.restoreWorkUnits(units));
   }
 
   @Override

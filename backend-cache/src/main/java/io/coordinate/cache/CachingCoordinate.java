@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.coordinate.api.Attempt;
 import io.coordinate.api.Coordinate;
+import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkUnit;
@@ -105,6 +106,16 @@ public final class CachingCoordinate implements Coordinate, MeterBinder {
   @Override
   public List<String> namespaceNames() {
     return delegate.namespaceNames();
+  }
+
+  @Override
+  public MaintenanceState maintenance() {
+    return delegate.maintenance();
+  }
+
+  @Override
+  public void setMaintenance(boolean on, String reason) {
+    delegate.setMaintenance(on, reason);
   }
 
   @Override

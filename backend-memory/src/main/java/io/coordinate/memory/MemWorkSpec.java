@@ -9,6 +9,7 @@ import io.coordinate.api.WorkUnitCounts;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitQuery;
+import io.coordinate.api.WorkUnitSnapshot;
 import io.coordinate.api.Namespace;
 import java.util.List;
 import java.util.Map;
@@ -107,5 +108,15 @@ final class MemWorkSpec implements WorkSpec {
   @Override
   public String toString() {
     return "WorkSpec[" + state.name + "]";
+  }
+
+  @Override
+  public List<WorkUnitSnapshot> workUnitSnapshots(WorkUnitQuery query) {
+    return store.snapshots(state, Objects.requireNonNull(query, "query"));
+  }
+
+  @Override
+  public void restoreWorkUnits(List<WorkUnitSnapshot> units) {
+    store.restoreWorkUnits(state, units);
   }
 }

@@ -2,6 +2,7 @@ package io.coordinate.memory;
 
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.UnitEvents;
 import java.time.Clock;
@@ -18,6 +19,7 @@ public final class MemoryCoordinate implements Coordinate {
   private final Clock clock;
   private final UnitEvents events;
   private final ConcurrentMap<String, NamespaceStore> namespaces = new ConcurrentHashMap<>();
+  private volatile MaintenanceState maintenance = MaintenanceState.OFF;
 
   private MemoryCoordinate(Clock clock, UnitEvents events) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -55,6 +57,16 @@ public final class MemoryCoordinate implements Coordinate {
   @Override
   public List<String> namespaceNames() {
     return namespaces.keySet().stream().sorted().toList();
+  }
+
+  @Override
+  public MaintenanceState maintenance() {
+    return maintenance;
+  }
+
+  @Override
+  public void setMaintenance(boolean on, String reason) {
+    maintenance = new MaintenanceState(on, on && reason != null ? reason : "", clock.instant());
   }
 
   /** Forgets a destroyed namespace, unless a new one of the same name replaced it already. */

@@ -18,6 +18,7 @@ import io.coordinate.api.WorkUnit;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitQuery;
+import io.coordinate.api.WorkUnitSnapshot;
 import io.coordinate.api.WorkUnitStatus;
 import io.coordinate.api.Worker;
 import io.coordinate.api.chaining.WorkUnitOutputs;
@@ -321,6 +322,62 @@ final class NamespaceStore {
     u.active = null;
     index(u);
     return u;
+  }
+
+  List<WorkUnitSnapshot> snapshots(SpecState s, WorkUnitQuery query) {
+    return call(
+        () -> {
+          checkLive(s);
+          List<WorkUnitSnapshot> result = new ArrayList<>();
+          forEachMatch(s, query, u -> result.add(snapshot(u)));
+          return result;
+        });
+  }
+
+  private static WorkUnitSnapshot snapshot(UnitState u) {
+    AttemptState a = u.active;
+    return new WorkUnitSnapshot(
+        u.key,
+        u.data,
+        new WorkUnitMeta(u.priority, u.notBefore),
+        u.indexedStatus,
+        a == null
+            ? null
+            : new WorkUnitSnapshot.LastAttempt(
+                a.worker.name, a.status, a.data, a.start, a.end, a.expiration));
+  }
+
+  void restoreWorkUnits(SpecState s, List<WorkUnitSnapshot> snapshots) {
+    // The snapshots validated their data on construction, so nothing below can fail half-way.
+    List<WorkUnitSnapshot> units = List.copyOf(snapshots);
+    run(
+        () -> {
+          checkLive(s);
+          for (WorkUnitSnapshot snap : units) {
+            UnitState u = add(s, new NewWorkUnit(snap.key(), snap.data(), snap.meta()));
+            if (snap.lastAttempt() == null) {
+              continue;
+            }
+            WorkUnitSnapshot.LastAttempt last = snap.lastAttempt().restored();
+            WorkerState w =
+                workers.computeIfAbsent(
+                    last.worker(),
+                    n -> {
+                      WorkerState created = new WorkerState(n, now, now);
+                      created.active = false;
+                      return created;
+                    });
+            AttemptState a = new AttemptState(u, w, ++seq, last.startTime(), last.expirationTime());
+            a.status = last.status();
+            a.end = last.endTime();
+            a.data = last.data();
+            unindex(u);
+            u.attempts.add(a);
+            u.active = a;
+            w.allAttempts.add(a);
+            index(u);
+          }
+        });
   }
 
   UnitState workUnit(SpecState s, WorkUnitKey key) {

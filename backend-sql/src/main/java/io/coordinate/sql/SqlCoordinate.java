@@ -2,7 +2,9 @@ package io.coordinate.sql;
 
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.Namespace;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,6 +77,38 @@ public final class SqlCoordinate implements Coordinate {
    */
   public long statementsExecuted() {
     return store.statementsExecuted();
+  }
+
+  @Override
+  public MaintenanceState maintenance() {
+    return store.tx(
+        (h, now) ->
+            h.createQuery("SELECT active, reason, since_us FROM maintenance WHERE id = 1")
+                .map(
+                    (rs, ctx) -> {
+                      long since = rs.getLong("since_us");
+                      Instant sinceTime = rs.wasNull() ? null : SqlStore.instant(since);
+                      return new MaintenanceState(
+                          rs.getBoolean("active"), rs.getString("reason"), sinceTime);
+                    })
+                .one());
+  }
+
+  @Override
+  public void setMaintenance(boolean on, String reason) {
+    String recorded = on && reason != null ? reason : "";
+    if (recorded.length() > 1000) {
+      throw new InvalidRequestException("maintenance reason must be at most 1000 characters");
+    }
+    store.txRun(
+        (h, now) ->
+            h.createUpdate(
+                    "UPDATE maintenance SET active = :on, reason = :reason, since_us = :now"
+                        + " WHERE id = 1")
+                .bind("on", on)
+                .bind("reason", recorded)
+                .bind("now", now)
+                .execute());
   }
 
   @Override

@@ -15,13 +15,19 @@ import io.coordinate.api.WorkUnitCounts;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitQuery;
+import io.coordinate.api.WorkUnitSnapshot;
 import io.coordinate.api.WorkUnitStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -336,6 +342,168 @@ final class SqlWorkSpec implements WorkSpec {
                           new SqlWorkUnit(this, rs.getLong("id"), WorkUnitKey.of(rs.getBytes("unit_key"))))
               .list();
         });
+  }
+
+  @Override
+  public List<WorkUnitSnapshot> workUnitSnapshots(WorkUnitQuery query) {
+    UnitQuerySql q = new UnitQuerySql(query);
+    return store.tx(
+        (h, now) -> {
+          requireLive(h);
+          if (!query.statuses().isEmpty()) {
+            store.sweep(h, now);
+          }
+          // The units are selected (and limited) first, so the query's unqualified columns stay
+          // the unit's, then joined to their active attempts.
+          return q.bind(
+                  h.createQuery(
+                      "SELECT u.unit_key, u.data, u.priority, u.not_before_us, u.status,"
+                          + " a.status AS a_status, a.data AS a_data, a.start_us, a.end_us,"
+                          + " a.expiration_us, w.name AS worker"
+                          + " FROM (SELECT * FROM work_unit WHERE " + q.where() + q.orderAndLimit()
+                          + ") u LEFT JOIN attempt a ON a.id = u.active_attempt_id"
+                          + " LEFT JOIN worker w ON w.id = a.worker_id ORDER BY u.unit_key"),
+                  id,
+                  now)
+              .map((rs, ctx) -> snapshot(rs, now))
+              .list();
+        });
+  }
+
+  private static WorkUnitSnapshot snapshot(ResultSet rs, long now) throws SQLException {
+    WorkUnitSnapshot.LastAttempt last = null;
+    Long leaseExpiration = null;
+    int attemptCode = rs.getInt("a_status");
+    if (!rs.wasNull()) {
+      byte[] attemptData = rs.getBytes("a_data");
+      long expiration = rs.getLong("expiration_us");
+      long end = rs.getLong("end_us");
+      Instant endTime = rs.wasNull() ? null : SqlStore.instant(end);
+      last =
+          new WorkUnitSnapshot.LastAttempt(
+              rs.getString("worker"),
+              Codes.attemptStatus(attemptCode),
+              attemptData == null ? null : SqlStore.map(attemptData),
+              SqlStore.instant(rs.getLong("start_us")),
+              endTime,
+              SqlStore.instant(expiration));
+      leaseExpiration = expiration;
+    }
+    long notBefore = rs.getLong("not_before_us");
+    Long notBeforeUs = rs.wasNull() ? null : notBefore;
+    return new WorkUnitSnapshot(
+        WorkUnitKey.of(rs.getBytes("unit_key")),
+        SqlStore.map(rs.getBytes("data")),
+        new WorkUnitMeta(rs.getDouble("priority"), SqlStore.instantOrNull(notBeforeUs)),
+        Codes.unitStatus(rs.getInt("status"), notBeforeUs, leaseExpiration, now),
+        last);
+  }
+
+  @Override
+  public void restoreWorkUnits(List<WorkUnitSnapshot> snapshots) {
+    List<WorkUnitSnapshot> units = lastSnapshotOfEachKey(List.copyOf(snapshots));
+    List<NewWorkUnit> added = new ArrayList<>(units.size());
+    List<WorkUnitSnapshot> withAttempt = new ArrayList<>();
+    for (WorkUnitSnapshot u : units) {
+      added.add(new NewWorkUnit(u.key(), u.data(), u.meta()));
+      if (u.lastAttempt() != null) {
+        withAttempt.add(u);
+      }
+    }
+    store.txRun(
+        (h, now) -> {
+          addOrGone(h, added, now);
+          if (!withAttempt.isEmpty()) {
+            restoreAttempts(h, withAttempt, now);
+          }
+        });
+  }
+
+  private static List<WorkUnitSnapshot> lastSnapshotOfEachKey(List<WorkUnitSnapshot> units) {
+    Map<WorkUnitKey, WorkUnitSnapshot> byKey = new LinkedHashMap<>();
+    for (WorkUnitSnapshot u : units) {
+      byKey.put(u.key(), u);
+    }
+    return byKey.size() == units.size() ? units : List.copyOf(byKey.values());
+  }
+
+  /**
+   * Gives the just added (or re-queued) units their restored attempts, as their active ones: the
+   * workers first (created inactive when missing), then one attempt row per unit, then the units'
+   * status and active attempt, each a batch.
+   */
+  private void restoreAttempts(Handle h, List<WorkUnitSnapshot> units, long now) {
+    long namespaceId = namespace.id();
+    Map<String, Long> workerIds = new HashMap<>();
+    Set<String> names = new TreeSet<>();
+    units.forEach(u -> names.add(u.lastAttempt().worker()));
+    for (List<String> chunk : chunks(List.copyOf(names), 1_000)) {
+      h.createQuery("SELECT name, id FROM worker WHERE namespace_id = :ns AND name IN (<names>)")
+          .bind("ns", namespaceId)
+          .bindList("names", chunk)
+          .map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getLong("id")))
+          .forEach(e -> workerIds.put(e.getKey(), e.getValue()));
+    }
+    byte[] noData = SqlStore.cbor(Map.of());
+    for (String name : names) {
+      if (!workerIds.containsKey(name)) {
+        // A concurrent create of the same worker fails this transaction on the unique name, and
+        // the store runs it again, finding the worker then.
+        workerIds.put(
+            name,
+            h.createUpdate(
+                    "INSERT INTO worker (namespace_id, name, parent_id, mode, data, active,"
+                        + " last_update_us, expiration_us) VALUES (:ns, :name, NULL, '', :data,"
+                        + " FALSE, :now, :now)")
+                .bind("ns", namespaceId)
+                .bind("name", name)
+                .bind("data", noData)
+                .bind("now", now)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
+      }
+    }
+    PreparedBatch attempts =
+        h.prepareBatch(
+            "INSERT INTO attempt (unit_id, worker_id, status, data, start_us, end_us,"
+                + " expiration_us) SELECT id, :worker, :status, :data, :start, :end, :expiration"
+                + " FROM work_unit WHERE spec_id = :spec AND unit_key = :key");
+    PreparedBatch activate =
+        h.prepareBatch(
+            "UPDATE work_unit SET status = :unitStatus, attempt_count = attempt_count + 1,"
+                + " active_attempt_id = (SELECT MAX(a.id) FROM attempt a"
+                + " WHERE a.unit_id = work_unit.id)"
+                + " WHERE id = (SELECT id FROM work_unit WHERE spec_id = :spec AND unit_key = :key)");
+    for (WorkUnitSnapshot u : units) {
+      WorkUnitSnapshot.LastAttempt a = u.lastAttempt().restored();
+      byte[] key = u.key().toByteArray();
+      attempts
+          .bind("worker", workerIds.get(a.worker()))
+          .bind("status", Codes.attemptCode(a.status()))
+          .bind("data", a.data() == null ? null : SqlStore.cbor(a.data()))
+          .bind("start", SqlStore.micros(a.startTime()))
+          .bind("end", SqlStore.micros(a.endTime()))
+          .bind("expiration", SqlStore.micros(a.expirationTime()))
+          .bind("spec", id)
+          .bind("key", key)
+          .add();
+      activate
+          .bind("unitStatus", Codes.unitCodeFor(a.status()))
+          .bind("spec", id)
+          .bind("key", key)
+          .add();
+    }
+    attempts.execute();
+    activate.execute();
+  }
+
+  private static <T> List<List<T>> chunks(List<T> items, int size) {
+    List<List<T>> chunks = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += size) {
+      chunks.add(items.subList(i, Math.min(items.size(), i + size)));
+    }
+    return chunks;
   }
 
   @Override

@@ -1,12 +1,19 @@
 package io.coordinate.client;
 
+import io.coordinate.api.BackendUnavailableException;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.Namespace;
 import io.coordinate.client.RemoteErrors.Target;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -144,6 +151,58 @@ public final class RemoteCoordinate implements Coordinate {
         http.get(Routes.NAMESPACES, Wire.NamespaceList.class, Target.handle("the daemon"))
             .namespaces(),
         "namespaces");
+  }
+
+  @Override
+  public MaintenanceState maintenance() {
+    return Wire.maintenance(
+        http.get(Routes.MAINTENANCE, Wire.Maintenance.class, Target.handle("the daemon")));
+  }
+
+  @Override
+  public void setMaintenance(boolean on, String reason) {
+    http.call("PUT", Routes.MAINTENANCE, Map.of("on", on, "reason", reason == null ? "" : reason),
+        Wire.Maintenance.class, Target.handle("the daemon"));
+  }
+
+  /**
+   * Opens the export file of a namespace (see {@code io.coordinate.transfer.ExportFormat}) as the
+   * daemon streams it; the caller reads it to the end and closes it. A stream that ends without the
+   * file's end record was cut short.
+   */
+  public InputStream openExport(String namespace) {
+    String path = Routes.namespace(namespace) + "/export";
+    Target target = Target.handle("namespace " + RemoteErrors.quote(namespace));
+    HttpResponse<InputStream> answer =
+        http.exchange("GET", path, null, null, HttpResponse.BodyHandlers.ofInputStream());
+    if (answer.statusCode() == 200) {
+      return answer.body();
+    }
+    try (InputStream body = answer.body()) {
+      throw http.errorOf(answer.statusCode(), body.readAllBytes(), target);
+    } catch (IOException e) {
+      throw new BackendUnavailableException("cannot read the daemon's answer: " + e, e);
+    }
+  }
+
+  /** What one import request applied, and the line the import goes on from. */
+  public record Imported(long position, long workSpecs, long workers, long workUnits) {}
+
+  /**
+   * Sends consecutive lines of an export file, the first being line {@code position} of it, to be
+   * applied to the namespace (created if needed). The daemon must be in maintenance mode.
+   */
+  public Imported importLines(String namespace, long position, List<String> lines) {
+    String path = Routes.namespace(namespace) + "/import?position=" + position;
+    byte[] body = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    Target target = Target.handle("namespace " + RemoteErrors.quote(namespace));
+    HttpResponse<byte[]> answer =
+        http.exchange("POST", path, body, "application/x-ndjson",
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (answer.statusCode() != 200) {
+      throw http.errorOf(answer.statusCode(), answer.body(), target);
+    }
+    return http.read(answer.body(), Imported.class, "POST", path);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.coordinate.api.GoneException;
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.InvalidWorkSpecException;
 import io.coordinate.api.LostLeaseException;
+import io.coordinate.api.MaintenanceException;
 import io.coordinate.api.NoSuchWorkSpecException;
 import io.coordinate.api.NoSuchWorkUnitException;
 import io.coordinate.api.NoSuchWorkerException;
@@ -89,6 +90,7 @@ final class RemoteErrors {
       case "not_pending" -> new NotPendingException(message);
       case "lost_lease" -> new LostLeaseException(message);
       case "backend_unavailable" -> new BackendUnavailableException(message);
+      case "maintenance" -> new MaintenanceException(message);
       case "unauthorized" -> new InvalidRequestException(UNAUTHORIZED);
       default -> {
         String described = "the daemon answered HTTP " + status + (code == null ? "" : " " + code)

@@ -1,5 +1,6 @@
 package io.coordinate.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.WorkSpec;
@@ -10,12 +11,15 @@ import io.coordinate.api.WorkUnitCounts;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitQuery;
+import io.coordinate.api.WorkUnitSnapshot;
 import io.coordinate.api.WorkUnitStatus;
+import io.coordinate.api.data.WorkUnitSnapshotJson;
 import io.coordinate.client.RemoteErrors.Target;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -175,6 +179,41 @@ record RemoteWorkSpec(RemoteNamespace namespace, String name) implements WorkSpe
         "deleted");
   }
 
+  @Override
+  public List<WorkUnitSnapshot> workUnitSnapshots(WorkUnitQuery query) {
+    return collect(
+        requireQuery(query),
+        q -> {
+          Wire.SnapshotPage page =
+              http().get(path() + "/snapshots" + q, Wire.SnapshotPage.class, target());
+          List<JsonNode> rows = Wire.list(page.workUnits(), "work_units");
+          List<WorkUnitSnapshot> units = new ArrayList<>(rows.size());
+          for (JsonNode row : rows) {
+            units.add(Wire.snapshot(row));
+          }
+          return new Page<>(units, page.nextAfter());
+        });
+  }
+
+  /** Restores in requests of at most {@value #RESTORE_BATCH} units, each one transaction. */
+  @Override
+  public void restoreWorkUnits(List<WorkUnitSnapshot> units) {
+    if (units == null) {
+      throw new InvalidRequestException("work unit snapshots must not be null");
+    }
+    for (int i = 0; i < units.size(); i += RESTORE_BATCH) {
+      List<Map<String, Object>> batch = new ArrayList<>();
+      for (WorkUnitSnapshot u : units.subList(i, Math.min(units.size(), i + RESTORE_BATCH))) {
+        batch.add(WorkUnitSnapshotJson.toJson(Objects.requireNonNull(u, "snapshot")));
+      }
+      http().call("POST", path() + "/restore", Map.of("work_units", batch), Wire.Restored.class,
+          target());
+    }
+  }
+
+  /** The daemon's limit on units per restore request. */
+  static final int RESTORE_BATCH = 10_000;
+
   // ------------------------------------------------------------------ queries
 
   private static WorkUnitQuery requireQuery(WorkUnitQuery query) {
@@ -186,7 +225,24 @@ record RemoteWorkSpec(RemoteNamespace namespace, String name) implements WorkSpe
 
   /** The keys of the units the query selects, in key order. */
   private List<WorkUnitKey> select(WorkUnitQuery q) {
-    List<WorkUnitKey> out = new ArrayList<>();
+    return collect(
+        q,
+        query -> {
+          Wire.UnitPage page = page(query);
+          return new Page<>(
+              page.workUnits().stream().map(Wire.UnitSummary::unitKey).toList(), page.nextAfter());
+        });
+  }
+
+  /** One page of a listing route, and where the next starts (null after the last). */
+  private record Page<T>(List<T> items, String nextAfter) {}
+
+  /**
+   * What a listing route ({@code fetch}, given the query string) answers for the whole query, in
+   * key order: key lists in chunks, anything else page by page up to the query's limit.
+   */
+  private <T> List<T> collect(WorkUnitQuery q, Function<Routes.Query, Page<T>> fetch) {
+    List<T> out = new ArrayList<>();
     String status = statusFilter(q.statuses());
     if (q.keys() != null) {
       List<List<WorkUnitKey>> chunks = chunks(keysInBounds(q));
@@ -196,8 +252,8 @@ record RemoteWorkSpec(RemoteNamespace namespace, String name) implements WorkSpe
       }
       for (List<WorkUnitKey> chunk : chunks) {
         Routes.Query query = keyQuery(chunk, status).add("limit", chunk.size());
-        for (Wire.UnitSummary row : page(query).workUnits()) {
-          out.add(row.unitKey());
+        for (T item : fetch.apply(query).items()) {
+          out.add(item);
           if (q.limit() > 0 && out.size() >= q.limit()) {
             return out;
           }
@@ -215,10 +271,8 @@ record RemoteWorkSpec(RemoteNamespace namespace, String name) implements WorkSpe
               .add("from", from)
               .add("after", after)
               .add("limit", want);
-      Wire.UnitPage page = page(query);
-      for (Wire.UnitSummary row : page.workUnits()) {
-        out.add(row.unitKey());
-      }
+      Page<T> page = fetch.apply(query);
+      out.addAll(page.items());
       if ((q.limit() > 0 && out.size() >= q.limit()) || page.nextAfter() == null) {
         return q.limit() > 0 && out.size() > q.limit() ? out.subList(0, q.limit()) : out;
       }

@@ -16,6 +16,7 @@ final class Routes {
 
   static final String API = "/api/v1";
   static final String NAMESPACES = API + "/namespaces";
+  static final String MAINTENANCE = API + "/maintenance";
 
   /** {@code P}: one namespace. */
   static String namespace(String ns) {

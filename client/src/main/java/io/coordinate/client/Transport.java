@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -87,6 +88,23 @@ final class Transport implements AutoCloseable {
    * @param answer the record to read a 2xx answer into ({@link JsonNode} for any)
    */
   <T> T call(String method, String path, Object body, Class<T> answer, Target target) {
+    HttpResponse<byte[]> response =
+        exchange(method, path, body == null ? null : write(body), "application/json",
+            BodyHandlers.ofByteArray());
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return read(response.body(), answer, method, path);
+    }
+    throw error(status, response.body(), target);
+  }
+
+  /**
+   * Sends one request whose body is {@code body} (of {@code contentType}; {@code null} for none)
+   * and hands the answer to {@code answer} as it arrives, whatever its status. Failing to reach the
+   * daemon raises {@link BackendUnavailableException}.
+   */
+  <T> HttpResponse<T> exchange(
+      String method, String path, byte[] body, String contentType, BodyHandler<T> answer) {
     if (closed) {
       throw new BackendUnavailableException("the remote client of " + base + " is closed");
     }
@@ -98,14 +116,13 @@ final class Transport implements AutoCloseable {
       request.header("Authorization", authorization);
     }
     if (body != null) {
-      request.header("Content-Type", "application/json");
-      request.method(method, BodyPublishers.ofByteArray(write(body)));
+      request.header("Content-Type", contentType);
+      request.method(method, BodyPublishers.ofByteArray(body));
     } else {
       request.method(method, BodyPublishers.noBody());
     }
-    HttpResponse<byte[]> response;
     try {
-      response = client.send(request.build(), BodyHandlers.ofByteArray());
+      return client.send(request.build(), answer);
     } catch (IOException e) {
       throw new BackendUnavailableException(
           "cannot reach the daemon at " + base + " (" + method + " " + path + "): " + e, e);
@@ -117,11 +134,11 @@ final class Transport implements AutoCloseable {
       // The HttpClient was shut down under us (close() racing a call), or a policy refused.
       throw new BackendUnavailableException("cannot send to the daemon at " + base + ": " + e, e);
     }
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      return read(response.body(), answer, method, path);
-    }
-    throw error(status, response.body(), target);
+  }
+
+  /** The exception for an error answer of {@code status} whose body is {@code body}. */
+  RuntimeException errorOf(int status, byte[] body, Target target) {
+    return error(status, body, target);
   }
 
   private byte[] write(Object body) {
@@ -134,7 +151,7 @@ final class Transport implements AutoCloseable {
     }
   }
 
-  private <T> T read(byte[] body, Class<T> answer, String method, String path) {
+  <T> T read(byte[] body, Class<T> answer, String method, String path) {
     try {
       T value = mapper.readValue(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body,
           answer);

@@ -3,13 +3,16 @@ package io.coordinate.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coordinate.api.AttemptStatus;
 import io.coordinate.api.BackendUnavailableException;
+import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkUnitCounts;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
+import io.coordinate.api.WorkUnitSnapshot;
 import io.coordinate.api.WorkUnitStatus;
 import io.coordinate.api.data.DataValues;
 import io.coordinate.api.data.JsonData;
+import io.coordinate.api.data.WorkUnitSnapshotJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,6 +54,27 @@ final class Wire {
   record Counted(Integer added, Integer deleted, Integer changed) {}
 
   record Counts(Map<String, Long> counts) {}
+
+  record Maintenance(Boolean on, String reason, String since) {}
+
+  static MaintenanceState maintenance(Maintenance m) {
+    return new MaintenanceState(
+        require(m.on(), "on"),
+        m.reason() == null ? "" : m.reason(),
+        m.since() == null ? null : instant(m.since(), "since"));
+  }
+
+  record SnapshotPage(List<JsonNode> workUnits, String nextAfter) {}
+
+  record Restored(Integer restored) {}
+
+  static WorkUnitSnapshot snapshot(JsonNode row) {
+    try {
+      return WorkUnitSnapshotJson.fromJson(row, "work_units[]");
+    } catch (IllegalArgumentException e) {
+      throw malformed("a malformed work unit snapshot: " + e.getMessage(), e);
+    }
+  }
 
   /** A work spec's meta; the two counts only when asked for. */
   record MetaView(

@@ -319,6 +319,9 @@ class RemoteCoordinateTest {
         .isInstanceOf(io.coordinate.api.LostLeaseException.class);
     assertThat(RemoteErrors.of(503, "backend_unavailable", "m", handle))
         .isInstanceOf(BackendUnavailableException.class);
+    assertThat(RemoteErrors.of(503, "maintenance", "in maintenance mode", handle))
+        .isInstanceOf(io.coordinate.api.MaintenanceException.class)
+        .hasMessage("in maintenance mode");
     assertThat(RemoteErrors.of(401, "unauthorized", "m", handle))
         .isInstanceOf(InvalidRequestException.class);
     assertThat(RemoteErrors.of(500, "internal_error", "m", handle))

@@ -1,6 +1,7 @@
 package io.coordinate.client;
 
 import io.coordinate.api.Coordinate;
+import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.Namespace;
 import io.coordinate.rest.AdminServer;
 import java.net.URI;
@@ -73,6 +74,16 @@ final class Served implements Coordinate {
   @Override
   public List<String> namespaceNames() {
     return remote.namespaceNames();
+  }
+
+  @Override
+  public MaintenanceState maintenance() {
+    return remote.maintenance();
+  }
+
+  @Override
+  public void setMaintenance(boolean on, String reason) {
+    remote.setMaintenance(on, reason);
   }
 
   @Override

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.GoneException;
+import io.coordinate.api.MaintenanceWatch;
 import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
@@ -23,6 +24,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRouting;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -64,18 +66,37 @@ final class AdminRoutes {
   private final Lookup lookup;
   private final WorkerRoutes workers;
   private final AttemptRoutes attempts;
+  private final TransferRoutes transfer;
+  private final MaintenanceWatch maintenance;
 
-  AdminRoutes(Coordinate coordinate, ObjectMapper mapper, Optional<Supplier<String>> metrics) {
+  AdminRoutes(
+      Coordinate coordinate,
+      ObjectMapper mapper,
+      Optional<Supplier<String>> metrics,
+      Clock clock) {
     this.coordinate = coordinate;
     this.mapper = mapper;
     this.metrics = metrics;
     this.lookup = new Lookup(coordinate);
-    this.workers = new WorkerRoutes(lookup, mapper);
+    this.maintenance = new MaintenanceWatch(coordinate);
+    this.workers = new WorkerRoutes(lookup, mapper, maintenance);
     this.attempts = new AttemptRoutes(lookup, mapper);
+    this.transfer = new TransferRoutes(lookup, mapper, maintenance, clock);
   }
 
-  /** One route: what answers which method on which path. */
-  record Route(HandlerType method, String path, Handler handler) {}
+  /**
+   * One route: what answers which method on which path, and whether it changes the queue, which
+   * maintenance mode refuses (workers finishing what they hold, reads, and imports go on).
+   */
+  record Route(HandlerType method, String path, Handler handler, boolean changesQueue) {
+    Route(HandlerType method, String path, Handler handler) {
+      this(method, path, handler, false);
+    }
+  }
+
+  private static Route change(HandlerType method, String path, Handler handler) {
+    return new Route(method, path, handler, true);
+  }
 
   /** Every route of the admin API; {@code /openapi.json} describes exactly these. */
   List<Route> routes() {
@@ -84,31 +105,37 @@ final class AdminRoutes {
         new Route(HandlerType.GET, "/readyz", this::ready),
         new Route(HandlerType.GET, "/openapi.json", AdminRoutes::openApi),
         new Route(HandlerType.GET, "/metrics", this::metrics),
+        new Route(HandlerType.GET, API + "/maintenance", transfer::maintenance),
+        new Route(HandlerType.PUT, API + "/maintenance", transfer::setMaintenance),
         // Namespaces
         new Route(HandlerType.GET, API + "/namespaces", this::namespaces),
-        new Route(HandlerType.PUT, NS, this::createNamespace),
-        new Route(HandlerType.DELETE, NS, this::destroyNamespace),
+        change(HandlerType.PUT, NS, this::createNamespace),
+        change(HandlerType.DELETE, NS, this::destroyNamespace),
+        new Route(HandlerType.GET, NS + "/export", transfer::export),
+        new Route(HandlerType.POST, NS + "/import", transfer::importLines),
         // Work specs
         new Route(HandlerType.GET, NS + "/work-specs", this::workSpecs),
-        new Route(HandlerType.POST, NS + "/work-specs", this::createWorkSpec),
+        change(HandlerType.POST, NS + "/work-specs", this::createWorkSpec),
         new Route(HandlerType.GET, SPEC, this::workSpec),
-        new Route(HandlerType.DELETE, SPEC, this::destroyWorkSpec),
+        change(HandlerType.DELETE, SPEC, this::destroyWorkSpec),
         new Route(HandlerType.GET, SPEC + "/definition", this::definition),
-        new Route(HandlerType.PUT, SPEC + "/definition", this::setDefinition),
+        change(HandlerType.PUT, SPEC + "/definition", this::setDefinition),
         new Route(HandlerType.GET, SPEC + "/meta", this::meta),
-        new Route(HandlerType.PATCH, SPEC + "/meta", this::patchMeta),
+        change(HandlerType.PATCH, SPEC + "/meta", this::patchMeta),
         new Route(HandlerType.GET, SPEC + "/counts", this::counts),
+        new Route(HandlerType.GET, SPEC + "/snapshots", transfer::snapshots),
+        new Route(HandlerType.POST, SPEC + "/restore", transfer::restore),
         // Work units
         new Route(HandlerType.GET, UNITS, this::listUnits),
-        new Route(HandlerType.POST, UNITS, this::addUnits),
-        new Route(HandlerType.DELETE, UNITS, this::deleteUnits),
-        new Route(HandlerType.POST, UNITS + "/retry", this::retryUnits),
-        new Route(HandlerType.POST, UNITS + "/priority", this::changePriorities),
+        change(HandlerType.POST, UNITS, this::addUnits),
+        change(HandlerType.DELETE, UNITS, this::deleteUnits),
+        change(HandlerType.POST, UNITS + "/retry", this::retryUnits),
+        change(HandlerType.POST, UNITS + "/priority", this::changePriorities),
         new Route(HandlerType.GET, UNIT, this::unit),
-        new Route(HandlerType.PUT, UNIT + "/meta", attempts::setUnitMeta),
-        new Route(HandlerType.PATCH, UNIT + "/meta", attempts::setUnitPriority),
-        new Route(HandlerType.DELETE, UNIT + "/active-attempt", attempts::clearActiveAttempt),
-        new Route(HandlerType.POST, UNIT + "/attempts", attempts::makeAttempt),
+        change(HandlerType.PUT, UNIT + "/meta", attempts::setUnitMeta),
+        change(HandlerType.PATCH, UNIT + "/meta", attempts::setUnitPriority),
+        change(HandlerType.DELETE, UNIT + "/active-attempt", attempts::clearActiveAttempt),
+        change(HandlerType.POST, UNIT + "/attempts", attempts::makeAttempt),
         // Attempts
         new Route(HandlerType.GET, ATTEMPT, attempts::attempt),
         new Route(HandlerType.POST, ATTEMPT + "/renew", attempts::renew),
@@ -133,8 +160,16 @@ final class AdminRoutes {
 
   void mount(JavalinDefaultRouting router) {
     for (Route r : routes()) {
-      router.addHttpHandler(r.method(), r.path(), r.handler());
+      router.addHttpHandler(r.method(), r.path(), r.changesQueue() ? refusedInMaintenance(r) : r.handler());
     }
+  }
+
+  private Handler refusedInMaintenance(Route r) {
+    String what = r.method() + " " + r.path();
+    return ctx -> {
+      maintenance.refuseWhileOn(what);
+      r.handler().handle(ctx);
+    };
   }
 
   /** The OpenAPI 3 document of these routes, a resource beside this class. */
@@ -363,7 +398,7 @@ final class AdminRoutes {
   }
 
   /** The {@code status} and {@code key} filters of the query string, without a limit. */
-  private static WorkUnitQuery filters(Context ctx) {
+  static WorkUnitQuery filters(Context ctx) {
     WorkUnitQuery query = WorkUnitQuery.all().withStatuses(statuses(ctx));
     List<String> keys = ctx.queryParams("key");
     if (!keys.isEmpty()) {

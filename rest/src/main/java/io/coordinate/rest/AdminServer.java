@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -34,18 +35,22 @@ public final class AdminServer implements AutoCloseable {
    * @param coordinate the backend to serve
    * @param metrics the Prometheus text exposition served at {@code /metrics}, if any (without it
    *     {@code /metrics} is 404)
+   * @param clock the backend's time, which exports and imports date their records by ({@code
+   *     null}: the system clock)
    */
   public record Settings(
       String host,
       int port,
       Optional<String> adminToken,
       Coordinate coordinate,
-      Optional<Supplier<String>> metrics) {
+      Optional<Supplier<String>> metrics,
+      Clock clock) {
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(coordinate, "coordinate");
       adminToken = adminToken == null ? Optional.empty() : adminToken;
       metrics = metrics == null ? Optional.empty() : metrics;
+      clock = clock == null ? Clock.systemUTC() : clock;
       if (host.isBlank()) {
         throw new IllegalArgumentException("host must not be blank");
       }
@@ -59,20 +64,25 @@ public final class AdminServer implements AutoCloseable {
 
     /** 127.0.0.1 on a free port, without a token. */
     public static Settings loopback(Coordinate coordinate) {
-      return new Settings("127.0.0.1", 0, Optional.empty(), coordinate, Optional.empty());
+      return new Settings("127.0.0.1", 0, Optional.empty(), coordinate, Optional.empty(), null);
     }
 
     public Settings withAddress(String host, int port) {
-      return new Settings(host, port, adminToken, coordinate, metrics);
+      return new Settings(host, port, adminToken, coordinate, metrics, clock);
     }
 
     public Settings withAdminToken(String token) {
-      return new Settings(host, port, Optional.of(token), coordinate, metrics);
+      return new Settings(host, port, Optional.of(token), coordinate, metrics, clock);
     }
 
     /** Serves {@code scrape}'s answer (Prometheus text format 0.0.4) at {@code /metrics}. */
     public Settings withMetrics(Supplier<String> scrape) {
-      return new Settings(host, port, adminToken, coordinate, Optional.of(scrape));
+      return new Settings(host, port, adminToken, coordinate, Optional.of(scrape), clock);
+    }
+
+    /** The backend's clock (tests pass the controllable one the backend runs on). */
+    public Settings withClock(Clock v) {
+      return new Settings(host, port, adminToken, coordinate, metrics, v);
     }
   }
 
@@ -121,7 +131,7 @@ public final class AdminServer implements AutoCloseable {
     }
     AccessControl access = new AccessControl(settings.adminToken(), !loopback);
     ObjectMapper mapper = Json.mapper();
-    AdminRoutes routes = new AdminRoutes(settings.coordinate(), mapper, settings.metrics());
+    AdminRoutes routes = new AdminRoutes(settings.coordinate(), mapper, settings.metrics(), settings.clock());
     Javalin created =
         Javalin.create(
             config -> {
@@ -141,6 +151,8 @@ public final class AdminServer implements AutoCloseable {
                     // Javalin has its own mapper for this subtype; ours must win for one shape.
                     router.exception(HttpResponseException.class, HttpErrors::handle);
                     routes.mount(router);
+                    // The web dashboard: static files over the routes above, outside the API.
+                    Dashboard.mount(router);
                   });
             });
     created.start(settings.host(), settings.port());

@@ -41,6 +41,22 @@ final class Requests {
     return limit;
   }
 
+  /** A required query parameter that must be a whole number of at least 1. */
+  static long positiveLong(Context ctx, String name) {
+    String text = ctx.queryParam(name);
+    long value;
+    try {
+      value = text == null ? -1 : Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      value = -1;
+    }
+    if (value < 1) {
+      throw new ApiException(400, "invalid_request",
+          "query parameter \"" + name + "\" must be a whole number of at least 1");
+    }
+    return value;
+  }
+
   /** A {@code true}/{@code false} query parameter, false when absent. */
   static boolean flag(Context ctx, String name) {
     String text = ctx.queryParam(name);

@@ -379,4 +379,19 @@ final class Views {
   record Retried(int retried) {}
 
   record Changed(int changed) {}
+
+  /** The store's maintenance mode ({@code since}: ISO-8601, null if it was never set). */
+  record MaintenanceView(boolean on, String reason, String since) {}
+
+  /** The body of {@code PUT /api/v1/maintenance}. */
+  record MaintenanceBody(Boolean on, String reason) {}
+
+  /** A page of unit snapshots (see {@code WorkUnitSnapshotJson}) and where the next starts. */
+  record SnapshotPage(List<Map<String, Object>> workUnits, String nextAfter) {}
+
+  /** How many units a restore wrote. */
+  record Restored(int restored) {}
+
+  /** What an import request applied, and the line the import goes on from. */
+  record Imported(long position, long workSpecs, long workers, long workUnits) {}
 }

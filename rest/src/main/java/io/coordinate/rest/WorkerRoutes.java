@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinate.api.Attempt;
 import io.coordinate.api.AttemptRequest;
+import io.coordinate.api.MaintenanceState;
+import io.coordinate.api.MaintenanceWatch;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.Worker;
 import io.javalin.http.Context;
@@ -27,12 +29,17 @@ import java.util.Set;
 final class WorkerRoutes {
   private static final Comparator<Worker> BY_NAME = Comparator.comparing(Worker::name);
 
+  /** Set on an empty answer to a request for work while maintenance mode is on: its reason. */
+  static final String MAINTENANCE_HEADER = "Coordinate-Maintenance";
+
   private final Lookup lookup;
   private final ObjectMapper mapper;
+  private final MaintenanceWatch maintenance;
 
-  WorkerRoutes(Lookup lookup, ObjectMapper mapper) {
+  WorkerRoutes(Lookup lookup, ObjectMapper mapper, MaintenanceWatch maintenance) {
     this.lookup = lookup;
     this.mapper = mapper;
+    this.maintenance = maintenance;
   }
 
   /** A page of the namespace's workers, by name ({@link String#compareTo}). */
@@ -117,6 +124,13 @@ final class WorkerRoutes {
     List<String> specs = names(body.workSpecs(), "work_specs");
     List<String> runtimes = names(body.runtimes(), "runtimes");
     Worker worker = lookup.worker(ctx);
+    MaintenanceState state = maintenance.current();
+    if (state.on()) {
+      // Workers poll: nothing to do, said in a header, rather than an error for each poll.
+      ctx.header(MAINTENANCE_HEADER, state.reason().isEmpty() ? "on" : state.reason());
+      ctx.json(new Views.AttemptList(List.of()));
+      return;
+    }
     List<Attempt> attempts =
         worker.requestAttempts(new AttemptRequest(n, lifetime, gb, specs, runtimes));
     ctx.json(new Views.AttemptList(Views.AttemptView.ofAll(attempts)));

@@ -10,6 +10,7 @@ import io.coordinate.api.GoneException;
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.InvalidWorkSpecException;
 import io.coordinate.api.LostLeaseException;
+import io.coordinate.api.MaintenanceException;
 import io.coordinate.api.NoSuchWorkSpecException;
 import io.coordinate.api.NoSuchWorkUnitException;
 import io.coordinate.api.NoSuchWorkerException;
@@ -38,7 +39,8 @@ class HttpErrorsTest {
       new NotPendingException("not pending"),
       new InvalidWorkSpecException("bad spec"),
       new InvalidRequestException("bad request"),
-      new BackendUnavailableException("db down at 10.0.0.7"));
+      new BackendUnavailableException("db down at 10.0.0.7"),
+      new MaintenanceException("the store is in maintenance mode"));
 
   @Test
   void everyErrorKindHasAStatusAndCode() {
@@ -59,7 +61,8 @@ class HttpErrorsTest {
             "409 not_pending",
             "400 invalid_work_spec",
             "400 invalid_request",
-            "503 backend_unavailable");
+            "503 backend_unavailable",
+            "503 maintenance");
   }
 
   @Test

@@ -29,7 +29,9 @@ class OpenApiTest {
           path -> path.getValue().fieldNames().forEachRemaining(
               method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
       Set<String> served = new TreeSet<>();
-      for (AdminRoutes.Route r : new AdminRoutes(coordinate, Json.mapper(), java.util.Optional.empty()).routes()) {
+      AdminRoutes routes = new AdminRoutes(
+          coordinate, Json.mapper(), java.util.Optional.empty(), java.time.Clock.systemUTC());
+      for (AdminRoutes.Route r : routes.routes()) {
         served.add(r.method().name() + " " + r.path());
       }
       assertThat(documented).isEqualTo(served);

@@ -1,6 +1,7 @@
 package io.coordinate.rpc;
 
 import io.coordinate.api.Coordinate;
+import io.coordinate.api.MaintenanceWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
@@ -60,6 +61,9 @@ public final class CborRpcServer implements AutoCloseable {
    * @param meterRegistry where the server's meters go (request timers per method, the get_work
    *     latency histogram, connections; see docs/metrics.md). {@code null}: an empty composite
    *     registry, which records nothing
+   * @param maintenanceRefresh how stale the server's view of the store's maintenance mode may be:
+   *     a change made through another daemon shows within it. {@code null}: {@link
+   *     MaintenanceWatch#DEFAULT_REFRESH}
    */
   public record Settings(
       InetSocketAddress address,
@@ -68,7 +72,8 @@ public final class CborRpcServer implements AutoCloseable {
       Map<String, Object> globalConfig,
       Clock clock,
       Duration frameTimeout,
-      MeterRegistry meterRegistry) {
+      MeterRegistry meterRegistry,
+      Duration maintenanceRefresh) {
     public Settings {
       Objects.requireNonNull(address, "address");
       namespace = namespace == null ? "" : namespace;
@@ -82,6 +87,8 @@ public final class CborRpcServer implements AutoCloseable {
         throw new IllegalArgumentException("frameTimeout must be between 1 ms and 24 days");
       }
       meterRegistry = meterRegistry == null ? new CompositeMeterRegistry() : meterRegistry;
+      maintenanceRefresh =
+          maintenanceRefresh == null ? MaintenanceWatch.DEFAULT_REFRESH : maintenanceRefresh;
     }
 
     /**
@@ -96,39 +103,57 @@ public final class CborRpcServer implements AutoCloseable {
           Map.of(),
           null,
           null,
+          null,
           null);
     }
 
     public Settings withAddress(InetSocketAddress v) {
       return new Settings(
-          v, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry);
+          v, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry,
+          maintenanceRefresh);
     }
 
     public Settings withNamespace(String v) {
       return new Settings(
-          address, v, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry);
+          address, v, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry,
+          maintenanceRefresh);
     }
 
     public Settings withMaxFrameBytes(int v) {
-      return new Settings(address, namespace, v, globalConfig, clock, frameTimeout, meterRegistry);
+      return new Settings(
+          address, namespace, v, globalConfig, clock, frameTimeout, meterRegistry,
+          maintenanceRefresh);
     }
 
     public Settings withGlobalConfig(Map<String, Object> v) {
-      return new Settings(address, namespace, maxFrameBytes, v, clock, frameTimeout, meterRegistry);
+      return new Settings(
+          address, namespace, maxFrameBytes, v, clock, frameTimeout, meterRegistry,
+          maintenanceRefresh);
     }
 
     public Settings withClock(Clock v) {
       return new Settings(
-          address, namespace, maxFrameBytes, globalConfig, v, frameTimeout, meterRegistry);
+          address, namespace, maxFrameBytes, globalConfig, v, frameTimeout, meterRegistry,
+          maintenanceRefresh);
     }
 
     public Settings withFrameTimeout(Duration v) {
-      return new Settings(address, namespace, maxFrameBytes, globalConfig, clock, v, meterRegistry);
+      return new Settings(
+          address, namespace, maxFrameBytes, globalConfig, clock, v, meterRegistry,
+          maintenanceRefresh);
     }
 
     /** Registers the server's meters in {@code v}. */
     public Settings withMeterRegistry(MeterRegistry v) {
-      return new Settings(address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, v);
+      return new Settings(
+          address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, v,
+          maintenanceRefresh);
+    }
+
+    /** How stale the server's view of maintenance mode may be (it is set in the store). */
+    public Settings withMaintenanceRefresh(Duration v) {
+      return new Settings(
+          address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry, v);
     }
   }
 

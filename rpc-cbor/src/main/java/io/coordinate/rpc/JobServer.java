@@ -3,6 +3,7 @@ package io.coordinate.rpc;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.CoordinateException;
 import io.coordinate.api.GoneException;
+import io.coordinate.api.MaintenanceWatch;
 import io.coordinate.api.Namespace;
 import java.time.Clock;
 import java.util.AbstractList;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -40,10 +42,27 @@ final class JobServer {
 
   private record Method(String name, int minParams, int maxParams, Shape shape, Handler handler) {}
 
+  /**
+   * The methods that change the queue, which maintenance mode refuses (in-band where the method
+   * answers a pair). Workers go on finishing and renewing what they hold; get_work hands out
+   * nothing (see {@link WorkMethods}); reads go on.
+   */
+  static final Set<String> QUEUE_CHANGES =
+      Set.of(
+          "set_work_spec",
+          "control_work_spec",
+          "del_work_spec",
+          "clear",
+          "add_work_units",
+          "prioritize_work_units",
+          "del_work_units",
+          "archive");
+
   private final Map<String, Method> methods = new HashMap<>();
   private final Coordinate coordinate;
   private final CborRpcServer.Settings settings;
   private final RpcMetrics metrics;
+  private final MaintenanceWatch maintenance;
   private volatile Namespace namespace;
 
   /** {@code connected} reads how many clients are connected, for the metrics. */
@@ -51,6 +70,8 @@ final class JobServer {
     this.coordinate = coordinate;
     this.settings = settings;
     this.namespace = coordinate.namespace(settings.namespace());
+    this.maintenance =
+        new MaintenanceWatch(coordinate, settings.maintenanceRefresh(), System::nanoTime);
     new SpecMethods(this).register();
     new UnitMethods(this).register();
     new WorkMethods(this).register();
@@ -62,6 +83,11 @@ final class JobServer {
 
   RpcMetrics metrics() {
     return metrics;
+  }
+
+  /** The store's maintenance mode, as recently read. */
+  MaintenanceWatch maintenance() {
+    return maintenance;
   }
 
   /** The namespace served. */
@@ -166,6 +192,9 @@ final class JobServer {
   private Reply shaped(Method m, Params p) {
     Namespace served = namespace;
     try {
+      if (QUEUE_CHANGES.contains(m.name())) {
+        maintenance.refuseWhileOn(m.name());
+      }
       Object result = m.handler().call(p);
       return new Reply(result, result instanceof Refusal ? RpcMetrics.REFUSED : RpcMetrics.OK);
     } catch (CoordinateException e) {

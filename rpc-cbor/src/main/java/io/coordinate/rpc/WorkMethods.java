@@ -2,6 +2,8 @@ package io.coordinate.rpc;
 
 import io.coordinate.api.Attempt;
 import io.coordinate.api.AttemptRequest;
+import io.coordinate.api.MaintenanceException;
+import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.data.ByteString;
 import io.coordinate.api.data.Tuple;
 import java.time.Duration;
@@ -58,6 +60,12 @@ final class WorkMethods {
         }
         specNames.add(name);
       }
+    }
+    MaintenanceState maintenance = server.maintenance().current();
+    if (maintenance.on()) {
+      // Nothing to do, and why: workers poll again later instead of raising on each poll.
+      String why = MaintenanceException.refusing("handing out work", maintenance).getMessage();
+      return JobServer.soft(maxJobsOption == null || maxJobs == 1 ? NOTHING : List.of(), why);
     }
     AttemptRequest request =
         new AttemptRequest(

@@ -31,7 +31,8 @@ abstract class JobServerContract
         GetWorkContract,
         WorkerMethodsContract,
         LockMethodsContract,
-        ServerMethodsContract {
+        ServerMethodsContract,
+        MaintenanceContract {
   private static final Map<String, Object> CONFIG = config();
 
   private final MutableClock clock = new MutableClock();
@@ -67,7 +68,8 @@ abstract class JobServerContract
                 .withAddress(new InetSocketAddress("127.0.0.1", 0))
                 .withNamespace(namespace)
                 .withClock(clock)
-                .withGlobalConfig(CONFIG));
+                .withGlobalConfig(CONFIG)
+                .withMaintenanceRefresh(Duration.ZERO));
     client = newClient(true);
   }
 
@@ -114,6 +116,11 @@ abstract class JobServerContract
   @Override
   public void destroyNamespaceBehindServer() {
     coordinate.namespace(namespace).destroy();
+  }
+
+  @Override
+  public void setMaintenance(boolean on) {
+    coordinate.setMaintenance(on, on ? "database upgrade" : "");
   }
 
   @Override

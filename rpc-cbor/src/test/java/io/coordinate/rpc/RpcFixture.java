@@ -29,6 +29,12 @@ interface RpcFixture {
   /** Destroys the served namespace through the Java API, behind the server's back. */
   void destroyNamespaceBehindServer();
 
+  /**
+   * Turns the store's maintenance mode on (reason "database upgrade") or off through the Java
+   * API; the server sees it at its next request.
+   */
+  void setMaintenance(boolean on);
+
   /** What {@code get_config} must answer. */
   Map<String, Object> serverConfig();
 

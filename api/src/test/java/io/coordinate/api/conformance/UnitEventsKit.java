@@ -57,7 +57,9 @@ public abstract class UnitEventsKit {
 
   @AfterEach
   final void closeBackend() {
-    coordinate.close();
+    if (coordinate != null) { // null when the backend could not be opened (a skipped store)
+      coordinate.close();
+    }
   }
 
   // ---- helpers ----
