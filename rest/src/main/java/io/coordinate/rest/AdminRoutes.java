@@ -284,15 +284,7 @@ final class AdminRoutes {
   private void listUnits(Context ctx) {
     allowOnly(ctx, Set.of("status", "from", "after", "key", "limit"));
     int limit = limit(ctx);
-    WorkUnitQuery query = filters(ctx);
-    String from = ctx.queryParam("from");
-    if (from != null) {
-      query = query.withFrom(Keys.decode(from));
-    }
-    String after = ctx.queryParam("after");
-    if (after != null) {
-      query = query.withAfter(Keys.decode(after));
-    }
+    WorkUnitQuery query = pageFilters(ctx);
     // One more than the page tells whether another page follows without a second query.
     List<WorkUnit> units = lookup.spec(ctx).workUnits(query.withLimit(limit + 1));
     List<WorkUnit> page = units.size() > limit ? units.subList(0, limit) : units;
@@ -395,6 +387,23 @@ final class AdminRoutes {
         ? spec.setWorkUnitPriorities(query, finite(body.priority(), "priority"))
         : spec.adjustWorkUnitPriorities(query, finite(body.adjust(), "adjust"));
     ctx.json(new Views.Changed(changed));
+  }
+
+  /**
+   * The filters of a paged listing: {@code status}, {@code key}, and the key bounds {@code from}
+   * and {@code after}, without a limit.
+   */
+  static WorkUnitQuery pageFilters(Context ctx) {
+    WorkUnitQuery query = filters(ctx);
+    String from = ctx.queryParam("from");
+    if (from != null) {
+      query = query.withFrom(Keys.decode(from));
+    }
+    String after = ctx.queryParam("after");
+    if (after != null) {
+      query = query.withAfter(Keys.decode(after));
+    }
+    return query;
   }
 
   /** The {@code status} and {@code key} filters of the query string, without a limit. */

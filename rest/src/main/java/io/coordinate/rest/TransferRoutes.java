@@ -69,15 +69,7 @@ final class TransferRoutes {
   void snapshots(Context ctx) {
     allowOnly(ctx, Set.of("status", "key", "from", "after", "limit"));
     int limit = limit(ctx);
-    WorkUnitQuery query = AdminRoutes.filters(ctx);
-    String from = ctx.queryParam("from");
-    if (from != null) {
-      query = query.withFrom(Keys.decode(from));
-    }
-    String after = ctx.queryParam("after");
-    if (after != null) {
-      query = query.withAfter(Keys.decode(after));
-    }
+    WorkUnitQuery query = AdminRoutes.pageFilters(ctx);
     List<WorkUnitSnapshot> units = lookup.spec(ctx).workUnitSnapshots(query.withLimit(limit + 1));
     List<WorkUnitSnapshot> page = units.size() > limit ? units.subList(0, limit) : units;
     String nextAfter = units.size() > limit ? Keys.encode(page.getLast().key()) : null;
