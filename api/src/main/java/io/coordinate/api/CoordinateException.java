@@ -12,6 +12,7 @@ public abstract sealed class CoordinateException extends RuntimeException
         InvalidWorkSpecException,
         InvalidRequestException,
         BackendUnavailableException,
+        RequestTimeoutException,
         MaintenanceException {
 
   private static final long serialVersionUID = 1L;

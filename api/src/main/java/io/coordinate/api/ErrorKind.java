@@ -23,6 +23,8 @@ public enum ErrorKind {
   INVALID_REQUEST,
   /** The storage behind the backend cannot be reached or failed. */
   BACKEND_UNAVAILABLE,
+  /** The request's deadline passed before the backend could serve it; nothing was changed. */
+  REQUEST_TIMEOUT,
   /** The store is in maintenance mode, which refuses this change for now. */
   MAINTENANCE
 }

@@ -27,6 +27,7 @@ class CoordinateExceptionTest {
         new InvalidWorkSpecException("bad spec"),
         new InvalidRequestException("bad request"),
         new BackendUnavailableException("down"),
+        new RequestTimeoutException("request timed out"),
         MaintenanceException.refusing("adding work units", new MaintenanceState(true, "upgrade",
             Instant.parse("2026-01-01T00:00:00Z"))));
   }
@@ -45,6 +46,7 @@ class CoordinateExceptionTest {
             ErrorKind.INVALID_WORK_SPEC,
             ErrorKind.INVALID_REQUEST,
             ErrorKind.BACKEND_UNAVAILABLE,
+            ErrorKind.REQUEST_TIMEOUT,
             ErrorKind.MAINTENANCE);
     // every kind is covered by exactly one exception type
     assertThat(all().stream().map(CoordinateException::kind).collect(Collectors.toSet()))

@@ -129,15 +129,36 @@ enum Dialect {
   }
 
   /**
-   * The URL the pool connects with. H2 keeps only 8 parsed statements per session by default and
-   * a lease or a finish runs more than that, so every statement was parsed again; a larger cache
-   * keeps them all (an explicit setting in the URL wins).
+   * The URL the pool connects with, with H2's settings where the URL does not give its own:
+   *
+   * <ul>
+   *   <li>H2 keeps only 8 parsed statements per session by default and a lease or a finish runs
+   *       more than that, so every statement was parsed again; a larger cache keeps them all.
+   *   <li>H2 writes committed changes to its file up to half a second later by default, so a
+   *       process killed meanwhile loses transactions it had acknowledged (a finished unit comes
+   *       back, a lease is handed out twice). {@code WRITE_DELAY=0} writes each commit before it
+   *       returns.
+   *   <li>H2 closes its databases from a shutdown hook of its own by default, racing the
+   *       daemon's graceful stop: requests still being answered failed with "database is already
+   *       closed". {@code DB_CLOSE_ON_EXIT=FALSE} leaves closing to the store's own close.
+   * </ul>
    */
   String connectionUrl(String jdbcUrl) {
-    if (this == H2 && !jdbcUrl.toUpperCase(Locale.ROOT).contains("QUERY_CACHE_SIZE=")) {
-      return jdbcUrl + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE_SIZE;
+    if (this != H2) {
+      return jdbcUrl;
     }
-    return jdbcUrl;
+    String upper = jdbcUrl.toUpperCase(Locale.ROOT);
+    String url = jdbcUrl;
+    if (!upper.contains("QUERY_CACHE_SIZE=")) {
+      url += ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE_SIZE;
+    }
+    if (!upper.contains("WRITE_DELAY=") && !upper.startsWith("JDBC:H2:MEM:")) {
+      url += ";WRITE_DELAY=0";
+    }
+    if (!upper.contains("DB_CLOSE_ON_EXIT=")) {
+      url += ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+    return url;
   }
 
   /** Parsed statements H2 keeps per session: more than the backend's distinct statements. */

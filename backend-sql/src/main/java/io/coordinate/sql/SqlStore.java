@@ -2,8 +2,10 @@ package io.coordinate.sql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.coordinate.api.BackendUnavailableException;
 import io.coordinate.api.CoordinateException;
+import io.coordinate.api.Deadline;
 import io.coordinate.api.UnitEvents;
 import io.coordinate.api.data.CborCodec;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -27,6 +29,7 @@ import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -103,7 +106,7 @@ final class SqlStore implements AutoCloseable {
       pool.close();
       throw unavailable(e);
     }
-    this.jdbi = Jdbi.create(pool);
+    this.jdbi = Jdbi.create(connectionsWithinDeadline((HikariPool) pool.getHikariPoolMXBean()));
     jdbi.setSqlLogger(statements);
     this.h2 = dialect == Dialect.H2 ? H2Database.acquire(config.describe()) : null;
     this.statementMeter =
@@ -213,20 +216,59 @@ final class SqlStore implements AutoCloseable {
   // ---------------------------------------------------------------------------------------
 
   <T> T tx(TxBody<T> body) {
-    for (int attempt = 1; ; attempt++) {
-      long now = micros(config.clock().instant());
-      try {
-        return jdbi.inTransaction(h -> body.run(h, now));
-      } catch (CoordinateException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        if (attempt < MAX_TRIES && isRetryable(e)) {
-          backOff(attempt);
-          continue;
-        }
-        throw unavailable(e);
-      }
+    if (IN_TRANSACTION.get() != null) {
+      // A second connection while holding one: with every connection so held, the pool would
+      // wait for itself forever.
+      throw new IllegalStateException("a transaction began inside another on the same thread");
     }
+    IN_TRANSACTION.set(Boolean.TRUE);
+    try {
+      for (int attempt = 1; ; attempt++) {
+        Deadline.check("waiting to begin a database transaction");
+        long now = micros(config.clock().instant());
+        try {
+          return jdbi.inTransaction(h -> body.run(h, now));
+        } catch (CoordinateException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          if (attempt < MAX_TRIES && isRetryable(e)) {
+            backOff(attempt);
+            continue;
+          }
+          throw unavailable(e);
+        }
+      }
+    } finally {
+      IN_TRANSACTION.remove();
+    }
+  }
+
+  /** Set while this thread runs a transaction of some store. */
+  private static final ThreadLocal<Boolean> IN_TRANSACTION = new ThreadLocal<>();
+
+  /**
+   * Connections from the pool, waited for no longer than the configured timeout nor past the
+   * deadline of the request being served ({@link Deadline}): a request that queued elsewhere first
+   * has less time left here, and gets a clear timeout instead of an answer nobody waits for.
+   */
+  private ConnectionFactory connectionsWithinDeadline(HikariPool hikari) {
+    long configured = connectionTimeoutMillis();
+    return () -> {
+      long left = Deadline.remainingNanos();
+      if (left <= 0) {
+        throw Deadline.expired("waiting for a database connection");
+      }
+      long leftMillis = Math.max(1, left / 1_000_000);
+      if (leftMillis >= configured) {
+        return hikari.getConnection(configured);
+      }
+      try {
+        return hikari.getConnection(leftMillis);
+      } catch (SQLTransientConnectionException e) {
+        throw Deadline.expired(
+            "waiting " + leftMillis + " ms for a database connection (" + poolState() + ")");
+      }
+    };
   }
 
   void txRun(BiConsumer<Handle, Long> body) {

@@ -16,25 +16,25 @@ import java.util.Set;
  * ones (they are accepted and closed at once, as a server that is down would reset them), and
  * {@link #restore()} forwards again on the same port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final InetSocketAddress target;
   private final Set<Socket> open = new HashSet<>(); // guarded by this
   private boolean cut; // guarded by this
 
-  TcpProxy(String targetHost, int targetPort) throws IOException {
+  public TcpProxy(String targetHost, int targetPort) throws IOException {
     this.target = new InetSocketAddress(targetHost, targetPort);
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread.ofPlatform().name("proxy-accept").daemon().start(this::acceptLoop);
   }
 
   /** The loopback port clients connect to. */
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** Closes every forwarded connection and refuses new ones until {@link #restore()}. */
-  synchronized void cut() {
+  public synchronized void cut() {
     cut = true;
     for (Socket s : open) {
       abort(s);
@@ -43,7 +43,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Forwards new connections again. */
-  synchronized void restore() {
+  public synchronized void restore() {
     cut = false;
   }
 

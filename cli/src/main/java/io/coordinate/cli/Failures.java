@@ -34,6 +34,7 @@ final class Failures {
       }
       return switch (e.kind()) {
         case BACKEND_UNAVAILABLE -> new Outcome(ExitCodes.UNAVAILABLE, unavailable(e, target));
+        case REQUEST_TIMEOUT -> new Outcome(ExitCodes.UNAVAILABLE, e.getMessage());
         case MAINTENANCE -> new Outcome(ExitCodes.MAINTENANCE, e.getMessage());
         case NO_SUCH_WORK_SPEC -> new Outcome(ExitCodes.FAILED, e.getMessage()
             + (target == null ? "" : " in " + target.namespaceLabel()));

@@ -12,6 +12,7 @@ import io.coordinate.api.NoSuchWorkUnitException;
 import io.coordinate.api.NoSuchWorkerException;
 import io.coordinate.api.NotFoundException;
 import io.coordinate.api.NotPendingException;
+import io.coordinate.api.RequestTimeoutException;
 import io.coordinate.api.WorkUnitKey;
 import java.util.function.Supplier;
 
@@ -90,6 +91,7 @@ final class RemoteErrors {
       case "not_pending" -> new NotPendingException(message);
       case "lost_lease" -> new LostLeaseException(message);
       case "backend_unavailable" -> new BackendUnavailableException(message);
+      case "request_timeout" -> new RequestTimeoutException(message);
       case "maintenance" -> new MaintenanceException(message);
       case "unauthorized" -> new InvalidRequestException(UNAUTHORIZED);
       default -> {

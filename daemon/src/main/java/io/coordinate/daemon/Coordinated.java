@@ -58,6 +58,15 @@ public final class Coordinated implements Callable<Integer> {
   String backend;
 
   @Option(
+      names = "--schema",
+      paramLabel = "NAME",
+      description = {
+        "the PostgreSQL or H2 schema holding the tables (default: the database's own); daemons",
+        "serving separate queues can share one database under different schemas"
+      })
+  String schema;
+
+  @Option(
       names = "--cborrpc",
       paramLabel = "HOST:PORT",
       description = "where the CBOR-RPC server listens (default: ${DEFAULT-VALUE})",
@@ -83,6 +92,47 @@ public final class Coordinated implements Callable<Integer> {
       description = "largest request a client may send (default: ${DEFAULT-VALUE})",
       defaultValue = "" + CborRpcServer.DEFAULT_MAX_FRAME_BYTES)
   int maxFrameBytes;
+
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description = {
+        "most CBOR-RPC clients connected at once; one more is told so and disconnected",
+        "(default: ${DEFAULT-VALUE})"
+      },
+      defaultValue = "" + CborRpcServer.DEFAULT_MAX_CONNECTIONS)
+  int maxConnections;
+
+  @Option(
+      names = "--request-timeout",
+      paramLabel = "SECONDS",
+      description = {
+        "each request's deadline from when it was read (CBOR-RPC and REST, except streamed",
+        "exports); a store that would wait past it (for a database connection) answers with an",
+        "error instead (default: ${DEFAULT-VALUE})"
+      },
+      defaultValue = "30")
+  long requestTimeoutSeconds;
+
+  @Option(
+      names = "--frame-timeout",
+      paramLabel = "SECONDS",
+      description = {
+        "how long a client may take to send the whole of a request it has begun; between",
+        "requests, connections may stay idle without limit (default: ${DEFAULT-VALUE})"
+      },
+      defaultValue = "60")
+  long frameTimeoutSeconds;
+
+  @Option(
+      names = "--write-timeout",
+      paramLabel = "SECONDS",
+      description = {
+        "how long a reply may wait for a client that does not read before its connection is",
+        "closed (default: ${DEFAULT-VALUE})"
+      },
+      defaultValue = "60")
+  long writeTimeoutSeconds;
 
   @Option(
       names = "--stop-deadline",
@@ -199,7 +249,7 @@ public final class Coordinated implements Callable<Integer> {
     DaemonMetrics metrics = new DaemonMetrics();
     Coordinate coordinate;
     try {
-      coordinate = openBackend(backend, metrics);
+      coordinate = openBackend(backend, schema, metrics);
     } catch (IOException | RuntimeException e) {
       metrics.close();
       throw e;
@@ -221,6 +271,10 @@ public final class Coordinated implements Callable<Integer> {
                   .withAddress(address)
                   .withNamespace(namespace)
                   .withMaxFrameBytes(maxFrameBytes)
+                  .withMaxConnections(maxConnections)
+                  .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
+                  .withFrameTimeout(Duration.ofSeconds(frameTimeoutSeconds))
+                  .withWriteTimeout(Duration.ofSeconds(writeTimeoutSeconds))
                   .withGlobalConfig(globalConfig)
                   .withMeterRegistry(metrics.registry()));
       AdminServer admin = startAdmin(coordinate, metrics);
@@ -248,7 +302,8 @@ public final class Coordinated implements Callable<Integer> {
     AdminServer.Settings settings =
         AdminServer.Settings.loopback(coordinate)
             .withAddress(address.getHostString(), address.getPort())
-            .withMetrics(metrics::scrape);
+            .withMetrics(metrics::scrape)
+            .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
     Optional<String> token = adminToken();
     if (token.isPresent()) {
       settings = settings.withAdminToken(token.get());
@@ -272,8 +327,12 @@ public final class Coordinated implements Callable<Integer> {
    * The backend a {@code --backend} value names, reporting its unit transitions to {@code
    * metrics} (and a SQL backend its connection pool and statement count).
    */
-  static Coordinate openBackend(String spec, DaemonMetrics metrics) throws IOException {
+  static Coordinate openBackend(String spec, String schema, DaemonMetrics metrics)
+      throws IOException {
     if (spec.equals("memory")) {
+      if (schema != null) {
+        throw new IllegalArgumentException("--schema names a SQL schema; the memory backend has none");
+      }
       log.info("backend: in memory (nothing is kept after the daemon stops)");
       return MemoryCoordinate.create(Clock.systemUTC(), metrics.unitEvents());
     }
@@ -283,8 +342,12 @@ public final class Coordinated implements Callable<Integer> {
     } else {
       log.info("backend: {}", spec.replaceAll("//([^:@/]+):[^@/]*@", "//$1:***@"));
     }
+    SqlConfig config = SqlConfig.of(spec);
+    if (schema != null) {
+      config = config.withSchema(schema);
+    }
     return SqlCoordinate.open(
-        SqlConfig.of(spec)
+        config
             .withUnitEvents(metrics.unitEvents())
             .withMeterRegistry(metrics.registry()));
   }

@@ -7,6 +7,7 @@ import io.coordinate.api.data.ByteString;
 import io.coordinate.api.data.Tuple;
 import io.coordinate.cache.CachingCoordinate;
 import io.coordinate.memory.MemoryCoordinate;
+import io.coordinate.rpc.CborRpcServer;
 import io.coordinate.sql.SqlCoordinate;
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -213,6 +215,28 @@ class DaemonTest {
     } finally {
       running.stop();
     }
+  }
+
+  @Test
+  void theOverloadLimitsComeFromTheOptionsOrTheirDefaults() throws Exception {
+    Coordinated.Running defaults = start("--backend", "memory", "--cborrpc", "127.0.0.1:0");
+    defaults.stop();
+    CborRpcServer.Settings d = defaults.server().settings();
+    assertThat(d.maxConnections()).isEqualTo(CborRpcServer.DEFAULT_MAX_CONNECTIONS);
+    assertThat(d.requestTimeout()).isEqualTo(CborRpcServer.DEFAULT_REQUEST_TIMEOUT);
+    assertThat(d.frameTimeout()).isEqualTo(CborRpcServer.DEFAULT_FRAME_TIMEOUT);
+    assertThat(d.writeTimeout()).isEqualTo(CborRpcServer.DEFAULT_WRITE_TIMEOUT);
+
+    Coordinated.Running running =
+        start(
+            "--backend", "memory", "--cborrpc", "127.0.0.1:0", "--max-connections", "5",
+            "--request-timeout", "7", "--frame-timeout", "8", "--write-timeout", "9");
+    running.stop();
+    CborRpcServer.Settings s = running.server().settings();
+    assertThat(s.maxConnections()).isEqualTo(5);
+    assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(s.frameTimeout()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(s.writeTimeout()).isEqualTo(Duration.ofSeconds(9));
   }
 
   @Test

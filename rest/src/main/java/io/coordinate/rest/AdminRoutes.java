@@ -9,6 +9,7 @@ import static io.coordinate.rest.Requests.limit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinate.api.Coordinate;
+import io.coordinate.api.Deadline;
 import io.coordinate.api.GoneException;
 import io.coordinate.api.MaintenanceWatch;
 import io.coordinate.api.NewWorkUnit;
@@ -25,6 +26,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRouting;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -68,13 +70,16 @@ final class AdminRoutes {
   private final AttemptRoutes attempts;
   private final TransferRoutes transfer;
   private final MaintenanceWatch maintenance;
+  private final Duration requestTimeout;
 
   AdminRoutes(
       Coordinate coordinate,
       ObjectMapper mapper,
       Optional<Supplier<String>> metrics,
-      Clock clock) {
+      Clock clock,
+      Duration requestTimeout) {
     this.coordinate = coordinate;
+    this.requestTimeout = requestTimeout;
     this.mapper = mapper;
     this.metrics = metrics;
     this.lookup = new Lookup(coordinate);
@@ -85,17 +90,24 @@ final class AdminRoutes {
   }
 
   /**
-   * One route: what answers which method on which path, and whether it changes the queue, which
-   * maintenance mode refuses (workers finishing what they hold, reads, and imports go on).
+   * One route: what answers which method on which path, whether it changes the queue, which
+   * maintenance mode refuses (workers finishing what they hold, reads, and imports go on), and
+   * whether it streams its answer for as long as the client reads, so that no request deadline
+   * applies.
    */
-  record Route(HandlerType method, String path, Handler handler, boolean changesQueue) {
+  record Route(
+      HandlerType method, String path, Handler handler, boolean changesQueue, boolean streams) {
     Route(HandlerType method, String path, Handler handler) {
-      this(method, path, handler, false);
+      this(method, path, handler, false, false);
     }
   }
 
   private static Route change(HandlerType method, String path, Handler handler) {
-    return new Route(method, path, handler, true);
+    return new Route(method, path, handler, true, false);
+  }
+
+  private static Route stream(HandlerType method, String path, Handler handler) {
+    return new Route(method, path, handler, false, true);
   }
 
   /** Every route of the admin API; {@code /openapi.json} describes exactly these. */
@@ -111,7 +123,7 @@ final class AdminRoutes {
         new Route(HandlerType.GET, API + "/namespaces", this::namespaces),
         change(HandlerType.PUT, NS, this::createNamespace),
         change(HandlerType.DELETE, NS, this::destroyNamespace),
-        new Route(HandlerType.GET, NS + "/export", transfer::export),
+        stream(HandlerType.GET, NS + "/export", transfer::export),
         new Route(HandlerType.POST, NS + "/import", transfer::importLines),
         // Work specs
         new Route(HandlerType.GET, NS + "/work-specs", this::workSpecs),
@@ -160,8 +172,30 @@ final class AdminRoutes {
 
   void mount(JavalinDefaultRouting router) {
     for (Route r : routes()) {
-      router.addHttpHandler(r.method(), r.path(), r.changesQueue() ? refusedInMaintenance(r) : r.handler());
+      Handler handler = r.changesQueue() ? refusedInMaintenance(r) : r.handler();
+      router.addHttpHandler(r.method(), r.path(), r.streams() ? handler : withinDeadline(handler));
     }
+  }
+
+  /**
+   * Runs the handler under the request's {@link Deadline}, counted from when the server received
+   * the request (time spent queued counts), so the backend gives up waiting in time.
+   */
+  private Handler withinDeadline(Handler handler) {
+    return ctx -> {
+      long receivedAt = System.nanoTime();
+      if (ctx.req() instanceof org.eclipse.jetty.server.Request jetty && jetty.getTimeStamp() > 0) {
+        long queuedMillis = Math.max(0, System.currentTimeMillis() - jetty.getTimeStamp());
+        receivedAt -= queuedMillis * 1_000_000;
+      }
+      Deadline.within(
+          receivedAt,
+          requestTimeout,
+          () -> {
+            handler.handle(ctx);
+            return null;
+          });
+    };
   }
 
   private Handler refusedInMaintenance(Route r) {

@@ -8,6 +8,7 @@ import io.javalin.json.JavalinJackson;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -44,13 +45,21 @@ public final class AdminServer implements AutoCloseable {
       Optional<String> adminToken,
       Coordinate coordinate,
       Optional<Supplier<String>> metrics,
-      Clock clock) {
+      Clock clock,
+      Duration requestTimeout) {
+    /** How long a request may take from when it was received, unless settings say otherwise. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(coordinate, "coordinate");
       adminToken = adminToken == null ? Optional.empty() : adminToken;
       metrics = metrics == null ? Optional.empty() : metrics;
       clock = clock == null ? Clock.systemUTC() : clock;
+      requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException("the request timeout must be positive: " + requestTimeout);
+      }
       if (host.isBlank()) {
         throw new IllegalArgumentException("host must not be blank");
       }
@@ -64,25 +73,37 @@ public final class AdminServer implements AutoCloseable {
 
     /** 127.0.0.1 on a free port, without a token. */
     public static Settings loopback(Coordinate coordinate) {
-      return new Settings("127.0.0.1", 0, Optional.empty(), coordinate, Optional.empty(), null);
+      return new Settings(
+          "127.0.0.1", 0, Optional.empty(), coordinate, Optional.empty(), null, null);
     }
 
     public Settings withAddress(String host, int port) {
-      return new Settings(host, port, adminToken, coordinate, metrics, clock);
+      return new Settings(host, port, adminToken, coordinate, metrics, clock, requestTimeout);
     }
 
     public Settings withAdminToken(String token) {
-      return new Settings(host, port, Optional.of(token), coordinate, metrics, clock);
+      return new Settings(
+          host, port, Optional.of(token), coordinate, metrics, clock, requestTimeout);
     }
 
     /** Serves {@code scrape}'s answer (Prometheus text format 0.0.4) at {@code /metrics}. */
     public Settings withMetrics(Supplier<String> scrape) {
-      return new Settings(host, port, adminToken, coordinate, Optional.of(scrape), clock);
+      return new Settings(
+          host, port, adminToken, coordinate, Optional.of(scrape), clock, requestTimeout);
     }
 
     /** The backend's clock (tests pass the controllable one the backend runs on). */
     public Settings withClock(Clock v) {
-      return new Settings(host, port, adminToken, coordinate, metrics, v);
+      return new Settings(host, port, adminToken, coordinate, metrics, v, requestTimeout);
+    }
+
+    /**
+     * How long a request may take, counted from when it was received: a backend call that would
+     * wait past it (for a database connection, say) fails with 503 instead. Streamed exports are
+     * exempt: they run as long as their reader reads.
+     */
+    public Settings withRequestTimeout(Duration v) {
+      return new Settings(host, port, adminToken, coordinate, metrics, clock, v);
     }
   }
 
@@ -131,7 +152,12 @@ public final class AdminServer implements AutoCloseable {
     }
     AccessControl access = new AccessControl(settings.adminToken(), !loopback);
     ObjectMapper mapper = Json.mapper();
-    AdminRoutes routes = new AdminRoutes(settings.coordinate(), mapper, settings.metrics(), settings.clock());
+    AdminRoutes routes = new AdminRoutes(
+            settings.coordinate(),
+            mapper,
+            settings.metrics(),
+            settings.clock(),
+            settings.requestTimeout());
     Javalin created =
         Javalin.create(
             config -> {

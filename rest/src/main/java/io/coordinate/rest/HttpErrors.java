@@ -61,6 +61,7 @@ final class HttpErrors {
       // The backend's own message may name hosts or files: keep it in the log.
       case BACKEND_UNAVAILABLE ->
           new Problem(503, "backend_unavailable", "the backend is unavailable; try again later");
+      case REQUEST_TIMEOUT -> new Problem(503, "request_timeout", m);
       case MAINTENANCE -> new Problem(503, "maintenance", m);
     };
   }

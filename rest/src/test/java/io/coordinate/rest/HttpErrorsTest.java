@@ -15,6 +15,7 @@ import io.coordinate.api.NoSuchWorkSpecException;
 import io.coordinate.api.NoSuchWorkUnitException;
 import io.coordinate.api.NoSuchWorkerException;
 import io.coordinate.api.NotPendingException;
+import io.coordinate.api.RequestTimeoutException;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.rest.TestHttp.Answer;
 import java.lang.reflect.Proxy;
@@ -40,6 +41,7 @@ class HttpErrorsTest {
       new InvalidWorkSpecException("bad spec"),
       new InvalidRequestException("bad request"),
       new BackendUnavailableException("db down at 10.0.0.7"),
+      new RequestTimeoutException("request timed out"),
       new MaintenanceException("the store is in maintenance mode"));
 
   @Test
@@ -62,6 +64,7 @@ class HttpErrorsTest {
             "400 invalid_work_spec",
             "400 invalid_request",
             "503 backend_unavailable",
+            "503 request_timeout",
             "503 maintenance");
   }
 

@@ -30,7 +30,8 @@ class OpenApiTest {
               method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
       Set<String> served = new TreeSet<>();
       AdminRoutes routes = new AdminRoutes(
-          coordinate, Json.mapper(), java.util.Optional.empty(), java.time.Clock.systemUTC());
+          coordinate, Json.mapper(), java.util.Optional.empty(), java.time.Clock.systemUTC(),
+          java.time.Duration.ofSeconds(30));
       for (AdminRoutes.Route r : routes.routes()) {
         served.add(r.method().name() + " " + r.path());
       }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,32 @@ public final class CborRpcServer implements AutoCloseable {
   /** How long the acceptor waits after a failed accept before it tries again. */
   private static final Duration ACCEPT_RETRY_PAUSE = Duration.ofMillis(50);
 
+  /** How many refused clients may be kept waiting while their refusal is delivered. */
+  private static final int MAX_LINGERING = 256;
+
+  /** The write watchdog looks every quarter of the write timeout, within these bounds. */
+  private static final Duration WATCHDOG_MIN_PERIOD = Duration.ofMillis(10);
+
+  private static final Duration WATCHDOG_MAX_PERIOD = Duration.ofSeconds(1);
+
   /** How long a graceful stop waits for requests in flight. */
   public static final Duration DEFAULT_STOP_DEADLINE = Duration.ofSeconds(10);
 
   /** How long a client may take to send the rest of a frame it has begun. */
   public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * How many clients may be connected at once. Far more workers than a queue usually has, low
+   * enough that a runaway client pool meets a clear refusal before the daemon runs out of file
+   * descriptors or memory.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+  /** How long a request may take, from its frame read to its answer. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long a reply may stay blocked on a client that does not read before it is cut off. */
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * What the server listens on and serves.
@@ -55,15 +77,26 @@ public final class CborRpcServer implements AutoCloseable {
    * @param globalConfig what {@code get_config} returns (the daemon's configuration)
    * @param clock the time {@code now} and lock expiry use
    * @param frameTimeout how long a client may take to send the rest of a frame once its first byte
-   *     has arrived; past it, the client gets an error and is disconnected (a client that stalls
-   *     half-way cannot hold its connection forever). Between frames there is no limit: clients
-   *     keep idle connections for long. {@code null}: {@link #DEFAULT_FRAME_TIMEOUT}
+   *     has arrived, in all (a client trickling a byte now and then does not restart it); past it,
+   *     the client gets an error and is disconnected (a client that stalls half-way cannot hold its
+   *     connection forever). Between frames there is no limit: clients keep idle connections for
+   *     long. {@code null}: {@link #DEFAULT_FRAME_TIMEOUT}
    * @param meterRegistry where the server's meters go (request timers per method, the get_work
    *     latency histogram, connections; see docs/metrics.md). {@code null}: an empty composite
    *     registry, which records nothing
    * @param maintenanceRefresh how stale the server's view of the store's maintenance mode may be:
    *     a change made through another daemon shows within it. {@code null}: {@link
    *     MaintenanceWatch#DEFAULT_REFRESH}
+   * @param maxConnections how many clients may be connected at once; one more gets an error reply
+   *     ("too many connections") and is disconnected, and the clients already connected are served
+   *     as before
+   * @param requestTimeout each request's deadline, counted from when its frame has been read: the
+   *     request runs under {@link io.coordinate.api.Deadline}, and a backend that would wait past
+   *     it (for a database connection, say) gives up with an error reply instead. {@code null}:
+   *     {@link #DEFAULT_REQUEST_TIMEOUT}
+   * @param writeTimeout how long writing a reply may stay blocked because the client does not read;
+   *     past it the connection is closed, so that such a client holds no thread, socket and buffers
+   *     for ever. {@code null}: {@link #DEFAULT_WRITE_TIMEOUT}
    */
   public record Settings(
       InetSocketAddress address,
@@ -73,7 +106,10 @@ public final class CborRpcServer implements AutoCloseable {
       Clock clock,
       Duration frameTimeout,
       MeterRegistry meterRegistry,
-      Duration maintenanceRefresh) {
+      Duration maintenanceRefresh,
+      int maxConnections,
+      Duration requestTimeout,
+      Duration writeTimeout) {
     public Settings {
       Objects.requireNonNull(address, "address");
       namespace = namespace == null ? "" : namespace;
@@ -83,17 +119,28 @@ public final class CborRpcServer implements AutoCloseable {
       globalConfig = globalConfig == null ? Map.of() : globalConfig;
       clock = clock == null ? Clock.systemUTC() : clock;
       frameTimeout = frameTimeout == null ? DEFAULT_FRAME_TIMEOUT : frameTimeout;
-      if (frameTimeout.toMillis() < 1 || frameTimeout.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("frameTimeout must be between 1 ms and 24 days");
-      }
+      checkMillis("frameTimeout", frameTimeout);
       meterRegistry = meterRegistry == null ? new CompositeMeterRegistry() : meterRegistry;
       maintenanceRefresh =
           maintenanceRefresh == null ? MaintenanceWatch.DEFAULT_REFRESH : maintenanceRefresh;
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1");
+      }
+      requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+      checkMillis("requestTimeout", requestTimeout);
+      writeTimeout = writeTimeout == null ? DEFAULT_WRITE_TIMEOUT : writeTimeout;
+      checkMillis("writeTimeout", writeTimeout);
+    }
+
+    private static void checkMillis(String name, Duration d) {
+      if (d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(name + " must be between 1 ms and 24 days");
+      }
     }
 
     /**
-     * Loopback, port 5932, namespace "", 64 MiB frames, empty config, system clock, 60 s, no
-     * metrics.
+     * Loopback, port 5932, namespace "", 64 MiB frames, empty config, system clock, 60 s frame
+     * timeout, no metrics, 10,000 connections, 30 s per request, 60 s for a blocked write.
      */
     public static Settings defaults() {
       return new Settings(
@@ -104,56 +151,81 @@ public final class CborRpcServer implements AutoCloseable {
           null,
           null,
           null,
+          null,
+          DEFAULT_MAX_CONNECTIONS,
+          null,
           null);
     }
 
     public Settings withAddress(InetSocketAddress v) {
       return new Settings(
           v, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry,
-          maintenanceRefresh);
+          maintenanceRefresh, maxConnections, requestTimeout, writeTimeout);
     }
 
     public Settings withNamespace(String v) {
       return new Settings(
           address, v, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry,
-          maintenanceRefresh);
+          maintenanceRefresh, maxConnections, requestTimeout, writeTimeout);
     }
 
     public Settings withMaxFrameBytes(int v) {
       return new Settings(
           address, namespace, v, globalConfig, clock, frameTimeout, meterRegistry,
-          maintenanceRefresh);
+          maintenanceRefresh, maxConnections, requestTimeout, writeTimeout);
     }
 
     public Settings withGlobalConfig(Map<String, Object> v) {
       return new Settings(
           address, namespace, maxFrameBytes, v, clock, frameTimeout, meterRegistry,
-          maintenanceRefresh);
+          maintenanceRefresh, maxConnections, requestTimeout, writeTimeout);
     }
 
     public Settings withClock(Clock v) {
       return new Settings(
           address, namespace, maxFrameBytes, globalConfig, v, frameTimeout, meterRegistry,
-          maintenanceRefresh);
+          maintenanceRefresh, maxConnections, requestTimeout, writeTimeout);
     }
 
     public Settings withFrameTimeout(Duration v) {
       return new Settings(
           address, namespace, maxFrameBytes, globalConfig, clock, v, meterRegistry,
-          maintenanceRefresh);
+          maintenanceRefresh, maxConnections, requestTimeout, writeTimeout);
     }
 
     /** Registers the server's meters in {@code v}. */
     public Settings withMeterRegistry(MeterRegistry v) {
       return new Settings(
           address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, v,
-          maintenanceRefresh);
+          maintenanceRefresh, maxConnections, requestTimeout, writeTimeout);
     }
 
     /** How stale the server's view of maintenance mode may be (it is set in the store). */
     public Settings withMaintenanceRefresh(Duration v) {
       return new Settings(
-          address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry, v);
+          address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry, v,
+          maxConnections, requestTimeout, writeTimeout);
+    }
+
+    /** How many clients may be connected at once. */
+    public Settings withMaxConnections(int v) {
+      return new Settings(
+          address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry,
+          maintenanceRefresh, v, requestTimeout, writeTimeout);
+    }
+
+    /** Each request's deadline, from its frame read to its answer. */
+    public Settings withRequestTimeout(Duration v) {
+      return new Settings(
+          address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry,
+          maintenanceRefresh, maxConnections, v, writeTimeout);
+    }
+
+    /** How long a reply may stay blocked on a client that does not read. */
+    public Settings withWriteTimeout(Duration v) {
+      return new Settings(
+          address, namespace, maxFrameBytes, globalConfig, clock, frameTimeout, meterRegistry,
+          maintenanceRefresh, maxConnections, requestTimeout, v);
     }
   }
 
@@ -162,7 +234,10 @@ public final class CborRpcServer implements AutoCloseable {
   private final JobServer jobServer;
   private final RpcMetrics metrics;
   private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
+  /** Refused clients whose connection is still open while their refusal is delivered. */
+  private final AtomicInteger refusing = new AtomicInteger();
   private final Thread acceptor;
+  private final Thread watchdog;
   private volatile boolean stopping;
 
   private CborRpcServer(Coordinate coordinate, Settings settings) throws IOException {
@@ -173,6 +248,9 @@ public final class CborRpcServer implements AutoCloseable {
     serverSocket.setReuseAddress(true);
     serverSocket.bind(settings.address(), 1024);
     this.acceptor = Thread.ofVirtual().name("cborrpc-accept").start(this::acceptLoop);
+    // A platform thread: it must run even when every carrier of the virtual threads is busy.
+    this.watchdog =
+        Thread.ofPlatform().daemon().name("cborrpc-write-watchdog").start(this::watchWrites);
     log.info("CBOR-RPC server listening on {} (namespace \"{}\")", address(), settings.namespace());
   }
 
@@ -192,6 +270,11 @@ public final class CborRpcServer implements AutoCloseable {
   /** The address actually bound (with the real port when the settings asked for port 0). */
   public InetSocketAddress address() {
     return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+  }
+
+  /** The settings the server runs with. */
+  public Settings settings() {
+    return settings;
   }
 
   /** How many clients are connected now. */
@@ -219,6 +302,10 @@ public final class CborRpcServer implements AutoCloseable {
       } catch (IOException e) {
         // not fatal: only latency
       }
+      if (connections.size() >= settings.maxConnections()) {
+        refuseOverLimit(socket);
+        continue;
+      }
       RpcConnection connection =
           new RpcConnection(socket, jobServer, settings, this);
       connections.add(connection);
@@ -227,6 +314,57 @@ public final class CborRpcServer implements AutoCloseable {
         connection.stop();
       }
       Thread.ofVirtual().name("cborrpc-" + socket.getRemoteSocketAddress()).start(connection);
+    }
+  }
+
+  /**
+   * Tells a client beyond the connection limit why it is turned away, on a thread of its own so
+   * that the acceptor goes on at once. Delivering the refusal keeps the socket open for up to a
+   * second (see {@link RpcConnection#refuse}); during a flood of connections, beyond {@value
+   * #MAX_LINGERING} refusals at once, the socket is closed right after the refusal is written.
+   */
+  private void refuseOverLimit(Socket socket) {
+    metrics.refused();
+    String message =
+        "too many connections (limit " + settings.maxConnections() + "); try again later";
+    boolean linger = refusing.incrementAndGet() <= MAX_LINGERING;
+    Thread.ofVirtual()
+        .name("cborrpc-refuse")
+        .start(
+            () -> {
+              try (socket) {
+                RpcConnection.refuse(socket, message, linger);
+              } catch (IOException e) {
+                log.debug("refusing {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+              } finally {
+                refusing.decrementAndGet();
+              }
+            });
+    log.debug("refused {}: {}", socket.getRemoteSocketAddress(), message);
+  }
+
+  /**
+   * Closes connections whose reply has been blocked longer than the write timeout: the client
+   * stopped reading. Such a client's thread reads no further request meanwhile, so it holds at
+   * most one reply and the socket's buffers until then.
+   */
+  private void watchWrites() {
+    long limit = settings.writeTimeout().toNanos();
+    Duration period =
+        Duration.ofNanos(
+            Math.clamp(limit / 4, WATCHDOG_MIN_PERIOD.toNanos(), WATCHDOG_MAX_PERIOD.toNanos()));
+    while (true) {
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException e) {
+        return; // stop() has closed every connection
+      }
+      long now = System.nanoTime();
+      for (RpcConnection c : connections) {
+        if (c.closeIfWriteStalled(now, limit)) {
+          metrics.timedOut(RpcMetrics.WRITE);
+        }
+      }
     }
   }
 
@@ -268,6 +406,7 @@ public final class CborRpcServer implements AutoCloseable {
     for (RpcConnection c : connections) {
       c.closeQuietly();
     }
+    watchdog.interrupt();
     metrics.close();
   }
 

@@ -35,6 +35,7 @@ final class ErrorMapping {
     FORMS.put(ErrorKind.INVALID_WORK_SPEC, Form.ERROR_REPLY);
     FORMS.put(ErrorKind.INVALID_REQUEST, Form.ERROR_REPLY);
     FORMS.put(ErrorKind.BACKEND_UNAVAILABLE, Form.ERROR_REPLY);
+    FORMS.put(ErrorKind.REQUEST_TIMEOUT, Form.ERROR_REPLY);
     // Refused for now, as an operator chose: said in-band, so clients do not raise in a loop.
     FORMS.put(ErrorKind.MAINTENANCE, Form.IN_BAND);
   }

@@ -129,6 +129,9 @@ final class Params {
   }
 
   static String typeName(Object v) {
+    if (v == null) {
+      return "null"; // an item of a list may be null, as in [null] for a list of key paths
+    }
     if (v instanceof ByteString) {
       return "a byte string";
     }

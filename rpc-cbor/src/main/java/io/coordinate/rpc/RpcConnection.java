@@ -1,14 +1,11 @@
 package io.coordinate.rpc;
 
 import io.coordinate.api.CoordinateException;
+import io.coordinate.api.Deadline;
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.data.CborCodec;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -23,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * One client connection, served by one virtual thread: read a frame, answer it, repeat. Requests are
  * answered one at a time in the order they arrive, which is what pipelining clients rely on;
  * replies are flushed once no further request is already waiting, so a pipelined burst goes out in
- * few packets. A client that does not read its replies only blocks its own thread.
+ * few packets. A client that does not read its replies only blocks its own thread, and no further
+ * request of its is read meanwhile, so it holds at most one reply beyond the socket's buffers;
+ * after the write timeout the server's watchdog closes it ({@link #closeIfWriteStalled}). Each
+ * request runs under a {@link Deadline} counted from when its frame was read.
  *
  * <p>Every request whose frame has been read gets a reply, even during a graceful stop; a request
  * that cannot be decoded gets an error reply carrying its id when the id can be read at all.
@@ -37,9 +37,12 @@ final class RpcConnection implements Runnable {
   private final Socket socket;
   private final JobServer jobServer;
   private final int maxFrameBytes;
-  private final int frameTimeoutMillis;
+  private final long frameTimeoutNanos;
+  private final Duration requestTimeout;
   private final CborRpcServer owner;
   private final RpcMetrics metrics;
+  /** The connection's output once it is served, for the write watchdog. */
+  private volatile ReplyOutput output;
   // Guarded by this. busy: a request is being answered, so a stop must let it finish; stopping:
   // close after the current reply instead of reading another request.
   private boolean busy;
@@ -50,7 +53,8 @@ final class RpcConnection implements Runnable {
     this.socket = socket;
     this.jobServer = jobServer;
     this.maxFrameBytes = settings.maxFrameBytes();
-    this.frameTimeoutMillis = (int) settings.frameTimeout().toMillis();
+    this.frameTimeoutNanos = settings.frameTimeout().toNanos();
+    this.requestTimeout = settings.requestTimeout();
     this.owner = owner;
     this.metrics = jobServer.metrics();
   }
@@ -58,33 +62,48 @@ final class RpcConnection implements Runnable {
   @Override
   public void run() {
     try (socket) {
-      InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+      // Buffers come and go with requests (see RequestInput, ReplyOutput): idle costs none.
+      RequestInput in = new RequestInput(socket);
+      ReplyOutput out = new ReplyOutput(socket.getOutputStream());
+      output = out;
       while (true) {
         byte[] frame;
         try {
           // No limit while idle between frames; once a frame has begun, it must arrive in time.
-          frame = Frames.read(in, maxFrameBytes, () -> socket.setSoTimeout(frameTimeoutMillis));
-          socket.setSoTimeout(0);
+          frame =
+              Frames.read(
+                  in, maxFrameBytes, () -> in.beginFrame(System.nanoTime() + frameTimeoutNanos));
+          in.endFrame();
         } catch (Frames.FramingException e) {
           // The stream cannot be resynchronized: say why, then hang up on this client only.
-          refuse(in, out, e.getMessage());
+          refuse(socket, in, out, e.getMessage(), true);
           return;
         } catch (SocketTimeoutException e) {
-          refuse(in, out, "frame not completed within " + frameTimeoutMillis + " ms");
+          metrics.timedOut(RpcMetrics.FRAME);
+          String message = "frame not completed within " + frameTimeoutNanos / 1_000_000 + " ms";
+          refuse(socket, in, out, message, true);
           return;
         }
         if (frame == null) {
           return; // the client closed the connection between requests (or the server stops)
         }
+        long readAt = System.nanoTime(); // the request's deadline counts from here
+        byte[] request = frame;
         beginRequest();
-        Frames.write(out, encode(handle(frame)));
+        Map<String, Object> response =
+            Deadline.within(readAt, requestTimeout, () -> handle(request));
+        Frames.write(out, encode(response));
         boolean keepGoing = endRequest();
-        if (!keepGoing || in.available() == 0) {
+        boolean idle = in.available() == 0;
+        if (!keepGoing || idle) {
           out.flush();
         }
         if (!keepGoing) {
           return;
+        }
+        if (idle) {
+          in.release();
+          out.release();
         }
       }
     } catch (EOFException | SocketException e) {
@@ -170,25 +189,55 @@ final class RpcConnection implements Runnable {
   }
 
   /**
-   * Sends an error about the framing and ends the connection so that the client still gets to read
-   * it: closing a socket with unread input resets the connection, and a reset may destroy the reply
-   * before the client has read it. So this side ends its output first, then discards whatever the
-   * client still sends for a short while (bounded in time; nothing is kept).
+   * Sends an error (about the framing, or the connection limit) and ends the connection so that the
+   * client still gets to read it: closing a socket with unread input resets the connection, and a
+   * reset may destroy the reply before the client has read it. So this side ends its output first,
+   * then discards whatever the client still sends for a short while (bounded in time; nothing is
+   * kept). Without {@code linger}, it closes at once (the server is flooded with connections).
    */
-  private void refuse(InputStream in, OutputStream out, String message) throws IOException {
+  private static void refuse(
+      Socket socket, RequestInput in, ReplyOutput out, String message, boolean linger)
+      throws IOException {
     Frames.write(out, WireEncoder.encode(error(null, message)));
     out.flush();
     socket.shutdownOutput();
-    socket.setSoTimeout((int) LINGER.toMillis());
-    long end = System.nanoTime() + LINGER.toNanos();
-    byte[] sink = new byte[8192];
+    if (!linger) {
+      return;
+    }
+    in.beginFrame(System.nanoTime() + LINGER.toNanos()); // the discarding has a deadline too
+    byte[] sink = new byte[RequestInput.BUFFER_BYTES];
     try {
-      while (System.nanoTime() < end && in.read(sink) >= 0) {
+      while (in.read(sink) >= 0) {
         // discard
       }
     } catch (SocketTimeoutException e) {
       // the client neither sent more nor closed: close now
     }
+  }
+
+  /** Refuses a client that is not served at all (over the connection limit); see above. */
+  static void refuse(Socket socket, String message, boolean linger) throws IOException {
+    RequestInput in = new RequestInput(socket);
+    refuse(socket, in, new ReplyOutput(socket.getOutputStream()), message, linger);
+  }
+
+  /**
+   * Closes the connection if writing a reply has been blocked for {@code limitNanos} or more at
+   * {@code now} (a {@link System#nanoTime()} reading): its client does not read. Called by the
+   * server's watchdog; true if it closed the connection.
+   */
+  boolean closeIfWriteStalled(long now, long limitNanos) {
+    ReplyOutput out = output;
+    long since = out == null ? 0 : out.writingSince();
+    if (since == 0 || now - since < limitNanos) {
+      return false;
+    }
+    log.info(
+        "closing the connection from {}: it has not read its replies for {} ms",
+        socket.getRemoteSocketAddress(),
+        Duration.ofNanos(now - since).toMillis());
+    closeQuietly();
+    return true;
   }
 
   /**

@@ -27,7 +27,10 @@ import java.util.function.Supplier;
  *       (undecodable request) or {@code internal_error}.
  *   <li>{@value #GET_WORK}: the latency of {@code get_work} as a histogram, tagged {@code result}
  *       {@code work}, {@code none} (nothing to do) or {@code error}.
- *   <li>{@value #CONNECTIONS}: clients connected now; {@value #ACCEPTED}: connections accepted.
+ *   <li>{@value #CONNECTIONS}: clients connected now; {@value #ACCEPTED}: connections accepted;
+ *       {@value #CONNECTIONS_REFUSED}: connections refused over the connection limit; {@value
+ *       #CONNECTIONS_TIMED_OUT}: connections cut because a frame was not completed in time ({@code
+ *       phase} {@code frame}) or the client did not read its reply in time ({@code write}).
  * </ul>
  *
  * Recording is a map look-up and the meter's own update; nothing is counted at scrape time.
@@ -37,6 +40,13 @@ final class RpcMetrics {
   static final String GET_WORK = "coordinate.rpc.get_work";
   static final String CONNECTIONS = "coordinate.rpc.connections";
   static final String ACCEPTED = "coordinate.rpc.connections.accepted";
+  static final String CONNECTIONS_REFUSED = "coordinate.rpc.connections.refused";
+  static final String CONNECTIONS_TIMED_OUT = "coordinate.rpc.connections.timed_out";
+
+  /** The {@code phase} tags of {@value #CONNECTIONS_TIMED_OUT}. */
+  static final String FRAME = "frame";
+
+  static final String WRITE = "write";
 
   static final String OK = "ok";
   static final String REFUSED = "refused";
@@ -67,6 +77,9 @@ final class RpcMetrics {
   private final Timer getWorkEmpty;
   private final Timer getWorkFailed;
   private final Counter accepted;
+  private final Counter refused;
+  private final Counter frameTimeouts;
+  private final Counter writeTimeouts;
   private final Gauge connections;
 
   /**
@@ -83,11 +96,24 @@ final class RpcMetrics {
         Counter.builder(ACCEPTED)
             .description("CBOR-RPC connections accepted since the server started")
             .register(registry);
+    this.refused =
+        Counter.builder(CONNECTIONS_REFUSED)
+            .description("CBOR-RPC connections refused because the connection limit was reached")
+            .register(registry);
+    this.frameTimeouts = timedOutCounter(FRAME);
+    this.writeTimeouts = timedOutCounter(WRITE);
     this.connections =
         Gauge.builder(CONNECTIONS, connected)
             .description("CBOR-RPC clients connected now")
             .strongReference(true)
             .register(registry);
+  }
+
+  private Counter timedOutCounter(String phase) {
+    return Counter.builder(CONNECTIONS_TIMED_OUT)
+        .description("CBOR-RPC connections closed because a frame or a reply took too long")
+        .tag("phase", phase)
+        .register(registry);
   }
 
   private Timer getWorkTimer(String result) {
@@ -133,6 +159,15 @@ final class RpcMetrics {
 
   void accepted() {
     accepted.increment();
+  }
+
+  void refused() {
+    refused.increment();
+  }
+
+  /** Counts a connection cut in {@code phase} ({@link #FRAME} or {@link #WRITE}). */
+  void timedOut(String phase) {
+    (phase.equals(FRAME) ? frameTimeouts : writeTimeouts).increment();
   }
 
   /** Removes the connections gauge, which reads a server that has stopped. */

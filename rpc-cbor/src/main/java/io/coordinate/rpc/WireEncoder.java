@@ -1,5 +1,6 @@
 package io.coordinate.rpc;
 
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import io.coordinate.api.data.ByteString;
@@ -18,7 +19,13 @@ import java.util.Map;
  * bytes and tuples stay tuples.
  */
 final class WireEncoder {
-  private static final CBORFactory FACTORY = new CBORFactory();
+  /**
+   * Jackson's default buffer pool keeps buffers per thread: with a virtual thread per connection,
+   * every connection would keep its own ~20 KiB for as long as it lives. A shared bounded pool
+   * lends them to whichever connection is encoding.
+   */
+  private static final CBORFactory FACTORY =
+      CBORFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build();
 
   private WireEncoder() {}
 
