@@ -1,18 +1,12 @@
 package io.coordinate.rpc;
 
-import io.coordinate.api.CoordinateException;
 import io.coordinate.api.Deadline;
-import io.coordinate.api.InvalidRequestException;
-import io.coordinate.api.data.CborCodec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +29,7 @@ final class RpcConnection implements Runnable {
   private static final Duration LINGER = Duration.ofSeconds(1);
 
   private final Socket socket;
-  private final JobServer jobServer;
+  private final RequestHandler handler;
   private final int maxFrameBytes;
   private final long frameTimeoutNanos;
   private final Duration requestTimeout;
@@ -51,7 +45,7 @@ final class RpcConnection implements Runnable {
   RpcConnection(
       Socket socket, JobServer jobServer, CborRpcServer.Settings settings, CborRpcServer owner) {
     this.socket = socket;
-    this.jobServer = jobServer;
+    this.handler = new RequestHandler(jobServer);
     this.maxFrameBytes = settings.maxFrameBytes();
     this.frameTimeoutNanos = settings.frameTimeout().toNanos();
     this.requestTimeout = settings.requestTimeout();
@@ -90,9 +84,8 @@ final class RpcConnection implements Runnable {
         long readAt = System.nanoTime(); // the request's deadline counts from here
         byte[] request = frame;
         beginRequest();
-        Map<String, Object> response =
-            Deadline.within(readAt, requestTimeout, () -> handle(request));
-        Frames.write(out, encode(response));
+        byte[] reply = Deadline.within(readAt, requestTimeout, () -> handler.reply(request));
+        Frames.write(out, reply);
         boolean keepGoing = endRequest();
         boolean idle = in.available() == 0;
         if (!keepGoing || idle) {
@@ -117,77 +110,6 @@ final class RpcConnection implements Runnable {
     }
   }
 
-  /** Decodes one request and produces its response map; never throws. Each request is timed. */
-  private Map<String, Object> handle(byte[] frame) {
-    long start = System.nanoTime();
-    Object id = null;
-    String method = null;
-    String outcome = RpcMetrics.INTERNAL_ERROR;
-    try {
-      Map<String, Object> request;
-      try {
-        request = CborCodec.decodeMap(frame);
-      } catch (InvalidRequestException e) {
-        RequestScan.Found found = RequestScan.of(frame);
-        method = found.method();
-        outcome = RpcMetrics.MALFORMED;
-        String what = found.method() == null ? "request" : "request to " + found.method();
-        return error(found.id(), "malformed " + what + ": " + e.getMessage());
-      }
-      id = request.get("id");
-      method = Params.asString(request.get("method"));
-      if (method == null) {
-        outcome = RpcMetrics.MALFORMED;
-        return error(id, "request has no method name");
-      }
-      Object rawParams = request.get("params");
-      List<?> params = rawParams == null ? List.of() : Params.asList(rawParams);
-      if (params == null) {
-        outcome = RpcMetrics.MALFORMED;
-        return error(id, "params of " + method + " must be a list");
-      }
-      JobServer.Reply reply = jobServer.call(method, params);
-      outcome = reply.outcome();
-      Map<String, Object> response = new LinkedHashMap<>(4);
-      response.put("id", id);
-      response.put("result", reply.result());
-      return response;
-    } catch (RpcError e) {
-      outcome = RpcMetrics.BAD_REQUEST;
-      return error(id, e.getMessage());
-    } catch (CoordinateException e) {
-      outcome = RpcMetrics.outcomeOf(e.kind());
-      return error(id, e.getMessage());
-    } catch (RuntimeException e) {
-      log.error("request {} failed unexpectedly", id, e);
-      return error(id, "internal server error: " + e.getClass().getSimpleName());
-    } finally {
-      metrics.request(method, outcome, System.nanoTime() - start);
-    }
-  }
-
-  /**
-   * The bytes of a response. A result the wire cannot carry (a value outside the data model, say in
-   * the daemon's configuration) becomes an error reply rather than a dropped connection.
-   */
-  private static byte[] encode(Map<String, Object> response) {
-    try {
-      return WireEncoder.encode(response);
-    } catch (RuntimeException e) {
-      Object id = response.get("id");
-      log.error("the reply to request {} cannot be encoded", id, e);
-      return WireEncoder.encode(
-          error(id, "internal server error: the reply cannot be encoded (" + e.getMessage() + ")"));
-    }
-  }
-
-  private static Map<String, Object> error(Object id, String message) {
-    Map<String, Object> response = new LinkedHashMap<>(4);
-    response.put("id", id);
-    response.put("error", Map.of("message", message == null ? "error" : message));
-    return response;
-  }
-
   /**
    * Sends an error (about the framing, or the connection limit) and ends the connection so that the
    * client still gets to read it: closing a socket with unread input resets the connection, and a
@@ -198,7 +120,7 @@ final class RpcConnection implements Runnable {
   private static void refuse(
       Socket socket, RequestInput in, ReplyOutput out, String message, boolean linger)
       throws IOException {
-    Frames.write(out, WireEncoder.encode(error(null, message)));
+    Frames.write(out, WireEncoder.encode(RequestHandler.error(null, message)));
     out.flush();
     socket.shutdownOutput();
     if (!linger) {

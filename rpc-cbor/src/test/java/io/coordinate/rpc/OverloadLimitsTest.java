@@ -171,6 +171,8 @@ class OverloadLimitsTest {
       out.write(request);
     }
     out.flush();
+    // The acceptor registers a connection on its own thread: until it has, there is nothing to cut.
+    awaitTrue(() -> server.connectionCount() == 2, "the non-reading client is connected");
 
     long start = System.nanoTime();
     Duration slowest = Duration.ZERO;
