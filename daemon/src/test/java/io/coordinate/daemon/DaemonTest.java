@@ -165,6 +165,28 @@ class DaemonTest {
   }
 
   @Test
+  void schemasKeepQueuesApartInOneStore() throws Exception {
+    String store = dir.resolve("schemas").toString();
+    Coordinated.Running first =
+        start("--backend", store, "--schema", "first", "--cborrpc", "127.0.0.1:0", "--http", "off");
+    try (Rpc rpc = new Rpc(first.server().address())) {
+      assertThat(rpc.call("set_work_spec", Map.of("name", "s"))).isEqualTo(Arrays.asList(true, null));
+    } finally {
+      first.stop();
+    }
+    Coordinated.Running second =
+        start("--backend", store, "--schema", "second", "--cborrpc", "127.0.0.1:0", "--http", "off");
+    try (Rpc rpc = new Rpc(second.server().address())) {
+      assertThat((List<?>) rpc.call("list_work_specs", Map.of())).first().isEqualTo(List.of());
+    } finally {
+      second.stop();
+    }
+    assertThatThrownBy(
+            () -> start("--backend", "memory", "--schema", "x", "--cborrpc", "127.0.0.1:0"))
+        .hasMessageContaining("--schema");
+  }
+
+  @Test
   void aSqlStoreIsServedThroughTheCacheUnlessTurnedOff() throws Exception {
     String store = dir.resolve("cached").toString();
     Coordinated.Running cached = start("--backend", store, "--cborrpc", "127.0.0.1:0");
