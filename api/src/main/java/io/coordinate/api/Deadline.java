@@ -17,6 +17,12 @@ import java.time.Duration;
  * Long#MAX_VALUE}. Deadlines are per thread; a server thread serves one request at a time.
  */
 public final class Deadline {
+  /**
+   * The budget servers give a request unless configured otherwise: far more than any request
+   * needs from a healthy store, short enough that a client is not left waiting on a stuck one.
+   */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
   private static final ThreadLocal<long[]> CURRENT = new ThreadLocal<>();
 
   private Deadline() {}

@@ -3,6 +3,7 @@ package io.coordinate.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coordinate.api.Deadline;
 import io.coordinate.api.data.ByteString;
 import io.coordinate.api.data.Tuple;
 import io.coordinate.cache.CachingCoordinate;
@@ -245,7 +246,7 @@ class DaemonTest {
     defaults.stop();
     CborRpcServer.Settings d = defaults.server().settings();
     assertThat(d.maxConnections()).isEqualTo(CborRpcServer.DEFAULT_MAX_CONNECTIONS);
-    assertThat(d.requestTimeout()).isEqualTo(CborRpcServer.DEFAULT_REQUEST_TIMEOUT);
+    assertThat(d.requestTimeout()).isEqualTo(Deadline.DEFAULT_REQUEST_TIMEOUT);
     assertThat(d.frameTimeout()).isEqualTo(CborRpcServer.DEFAULT_FRAME_TIMEOUT);
     assertThat(d.writeTimeout()).isEqualTo(CborRpcServer.DEFAULT_WRITE_TIMEOUT);
 

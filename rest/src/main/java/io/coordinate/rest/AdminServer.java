@@ -2,6 +2,7 @@ package io.coordinate.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinate.api.Coordinate;
+import io.coordinate.api.Deadline;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -47,16 +48,13 @@ public final class AdminServer implements AutoCloseable {
       Optional<Supplier<String>> metrics,
       Clock clock,
       Duration requestTimeout) {
-    /** How long a request may take from when it was received, unless settings say otherwise. */
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(coordinate, "coordinate");
       adminToken = adminToken == null ? Optional.empty() : adminToken;
       metrics = metrics == null ? Optional.empty() : metrics;
       clock = clock == null ? Clock.systemUTC() : clock;
-      requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+      requestTimeout = requestTimeout == null ? Deadline.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
       if (requestTimeout.isNegative() || requestTimeout.isZero()) {
         throw new IllegalArgumentException("the request timeout must be positive: " + requestTimeout);
       }

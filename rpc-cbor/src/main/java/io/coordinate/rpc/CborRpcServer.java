@@ -1,6 +1,7 @@
 package io.coordinate.rpc;
 
 import io.coordinate.api.Coordinate;
+import io.coordinate.api.Deadline;
 import io.coordinate.api.MaintenanceWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -62,9 +63,6 @@ public final class CborRpcServer implements AutoCloseable {
    */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
-  /** How long a request may take, from its frame read to its answer. */
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
   /** How long a reply may stay blocked on a client that does not read before it is cut off. */
   public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -91,9 +89,9 @@ public final class CborRpcServer implements AutoCloseable {
    *     ("too many connections") and is disconnected, and the clients already connected are served
    *     as before
    * @param requestTimeout each request's deadline, counted from when its frame has been read: the
-   *     request runs under {@link io.coordinate.api.Deadline}, and a backend that would wait past
+   *     request runs under {@link Deadline}, and a backend that would wait past
    *     it (for a database connection, say) gives up with an error reply instead. {@code null}:
-   *     {@link #DEFAULT_REQUEST_TIMEOUT}
+   *     {@link Deadline#DEFAULT_REQUEST_TIMEOUT}
    * @param writeTimeout how long writing a reply may stay blocked because the client does not read;
    *     past it the connection is closed, so that such a client holds no thread, socket and buffers
    *     for ever. {@code null}: {@link #DEFAULT_WRITE_TIMEOUT}
@@ -126,7 +124,8 @@ public final class CborRpcServer implements AutoCloseable {
       if (maxConnections < 1) {
         throw new IllegalArgumentException("maxConnections must be at least 1");
       }
-      requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+      requestTimeout =
+          requestTimeout == null ? Deadline.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
       checkMillis("requestTimeout", requestTimeout);
       writeTimeout = writeTimeout == null ? DEFAULT_WRITE_TIMEOUT : writeTimeout;
       checkMillis("writeTimeout", writeTimeout);
