@@ -323,15 +323,23 @@ final class SqlWorkSpec implements WorkSpec {
     return new SqlWorkUnit(this, unitId, key);
   }
 
+  /**
+   * What every query over the spec's units does first: check the spec still exists and, when the
+   * query filters by status, sweep expired leases so that the statuses it reads are current.
+   */
+  private void beginUnitQuery(Handle h, long now, WorkUnitQuery query) {
+    requireLive(h);
+    if (!query.statuses().isEmpty()) {
+      store.sweep(h, now);
+    }
+  }
+
   @Override
   public List<WorkUnit> workUnits(WorkUnitQuery query) {
     UnitQuerySql q = new UnitQuerySql(query);
     return store.tx(
         (h, now) -> {
-          requireLive(h);
-          if (!query.statuses().isEmpty()) {
-            store.sweep(h, now);
-          }
+          beginUnitQuery(h, now, query);
           return q.bind(
                   h.createQuery("SELECT id, unit_key FROM work_unit WHERE " + q.where() + q.orderAndLimit()),
                   id,
@@ -349,10 +357,7 @@ final class SqlWorkSpec implements WorkSpec {
     UnitQuerySql q = new UnitQuerySql(query);
     return store.tx(
         (h, now) -> {
-          requireLive(h);
-          if (!query.statuses().isEmpty()) {
-            store.sweep(h, now);
-          }
+          beginUnitQuery(h, now, query);
           // The units are selected (and limited) first, so the query's unqualified columns stay
           // the unit's, then joined to their active attempts.
           return q.bind(
@@ -581,10 +586,7 @@ final class SqlWorkSpec implements WorkSpec {
     UnitQuerySql q = new UnitQuerySql(query);
     return store.tx(
         (h, now) -> {
-          requireLive(h);
-          if (!query.statuses().isEmpty()) {
-            store.sweep(h, now);
-          }
+          beginUnitQuery(h, now, query);
           if (!q.hasLimit()) {
             return action.apply(h, q.where(), u -> q.bind(u, id, now));
           }
