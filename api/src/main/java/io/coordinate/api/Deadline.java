@@ -57,6 +57,24 @@ public final class Deadline {
     }
   }
 
+  /**
+   * Runs {@code body} with this thread's deadline moved {@code extra} later: a request that asked to
+   * wait (a long-poll for work) may take that long on top of its budget. Without a deadline on this
+   * thread, just runs {@code body}.
+   */
+  public static <T, E extends Exception> T extendedBy(Duration extra, Body<T, E> body) throws E {
+    long[] outer = CURRENT.get();
+    if (outer == null) {
+      return body.run();
+    }
+    CURRENT.set(new long[] {outer[0] + extra.toNanos()});
+    try {
+      return body.run();
+    } finally {
+      CURRENT.set(outer);
+    }
+  }
+
   /** Nanoseconds left before this thread's deadline (0 or less: passed; no deadline: max). */
   public static long remainingNanos() {
     long[] current = CURRENT.get();

@@ -48,6 +48,13 @@ public interface Namespace {
   List<Worker> workers();
 
   /**
+   * The namespace's hierarchical advisory locks (see {@link Locks}): shared by every handle of the
+   * namespace and every process on the same store, dropped when the namespace is destroyed. Locks
+   * are state, never cached.
+   */
+  Locks locks();
+
+  /**
    * The worker with this name if it exists; unlike {@link #worker(String)} this never creates one.
    * The default looks through {@link #workers()}; backends answer it directly.
    */

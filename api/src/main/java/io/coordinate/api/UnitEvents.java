@@ -23,6 +23,9 @@ package io.coordinate.api;
  *       force-leasing its unit) comes first. So an attempt past its time that its worker still
  *       finishes counts as expired and finished, as it does in memory; and one that is renewed and
  *       runs out again counts twice.
+ *   <li>{@link Transition#ADDED}: units added to a spec, or re-added (queued again), by an add
+ *       call or by chaining a finished unit's outputs. Told so that requests waiting for work (see
+ *       {@link AttemptRequest#waitUpTo()}) wake up; restoring units from an export is not told.
  * </ul>
  *
  * <p>Deleting units, specs or namespaces counts nothing. Only changes that took effect are told: a
@@ -39,7 +42,8 @@ public interface UnitEvents {
     FINISHED,
     FAILED,
     RETRIED,
-    EXPIRED
+    EXPIRED,
+    ADDED
   }
 
   /** Ignores every transition: a backend created without a listener. */
@@ -50,4 +54,18 @@ public interface UnitEvents {
    * transition} (always at least 1).
    */
   void record(String namespace, String workSpec, Transition transition, int units);
+
+  /** Tells this listener, then {@code next}. */
+  default UnitEvents andThen(UnitEvents next) {
+    if (next == NONE) {
+      return this;
+    }
+    if (this == NONE) {
+      return next;
+    }
+    return (namespace, workSpec, transition, units) -> {
+      record(namespace, workSpec, transition, units);
+      next.record(namespace, workSpec, transition, units);
+    };
+  }
 }

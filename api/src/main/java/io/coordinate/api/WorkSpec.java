@@ -76,6 +76,18 @@ public interface WorkSpec {
   int deleteWorkUnits(WorkUnitQuery query);
 
   /**
+   * Deletes up to {@code maxUnits} finished and failed units beyond the spec's {@link Retention}
+   * (older than its duration by the end of their last attempt, or beyond its count, the units that
+   * ended first going first), with their attempts, as {@link #deleteWorkUnits} would. Units of
+   * other statuses are never touched. Returns how many were deleted: fewer than {@code maxUnits}
+   * when no more were due. Backends work in short batches that do not hold up requests for work, so
+   * a background sweeper calls this repeatedly until it returns less than it asked for.
+   *
+   * @throws InvalidRequestException if {@code maxUnits} is negative
+   */
+  int archive(int maxUnits);
+
+  /**
    * The selected units as stored, in key order, each read in one piece with its active attempt
    * (see {@link WorkUnitSnapshot}): what an export writes. Page with {@code after} and {@code limit}.
    */

@@ -14,7 +14,10 @@ import java.util.Optional;
  *
  * <p>Special keys: {@code name} (required string), {@code min_gb}, {@code disabled}, {@code
  * continuous}, {@code interval} (seconds), {@code priority}, {@code weight}, {@code nice}, {@code
- * max_running}, {@code max_getwork}, {@code max_retries}, {@code then}, {@code runtime}. A key whose
+ * max_running}, {@code max_getwork}, {@code max_retries}, {@code then}, {@code runtime}, {@code
+ * rate_limit} and {@code rate_burst} (see {@link RateLimit}), {@code retain_finished_seconds},
+ * {@code retain_finished_count}, {@code retain_failed_seconds} and {@code retain_failed_count} (see
+ * {@link Retention}). A key whose
  * value is {@code null} counts as absent. Python 2 clients send byte strings for text; they are
  * accepted wherever a string is expected.
  *
@@ -70,6 +73,20 @@ public record WorkSpecDefinition(String name, Map<String, Object> map, WorkSpecM
     Duration interval =
         intervalSeconds == null ? Duration.ZERO : Duration.ofNanos(Math.round(intervalSeconds * 1e9));
     Double minGb = number(map, "min_gb");
+    RateLimit rateLimit;
+    Retention retention;
+    try {
+      Double rate = number(map, "rate_limit");
+      rateLimit = new RateLimit(rate == null ? 0 : rate, limit(map, "rate_burst"));
+      retention =
+          new Retention(
+              seconds(map, "retain_finished_seconds"),
+              limit(map, "retain_finished_count"),
+              seconds(map, "retain_failed_seconds"),
+              limit(map, "retain_failed_count"));
+    } catch (InvalidRequestException e) {
+      throw new InvalidWorkSpecException(e.getMessage());
+    }
 
     WorkSpecMeta meta =
         new WorkSpecMeta(
@@ -86,6 +103,8 @@ public record WorkSpecDefinition(String name, Map<String, Object> map, WorkSpecM
             optionalText(map, "then"),
             optionalText(map, "runtime"),
             minGb == null ? 0 : minGb,
+            rateLimit,
+            retention,
             Optional.empty());
     return new WorkSpecDefinition(name, map, meta);
   }
@@ -146,6 +165,11 @@ public record WorkSpecDefinition(String name, Map<String, Object> map, WorkSpecM
       return d;
     }
     throw new InvalidWorkSpecException("\"" + key + "\" must be a number, not " + describe(v));
+  }
+
+  private static Duration seconds(Map<String, Object> map, String key) {
+    Double v = number(map, key);
+    return v == null ? Duration.ZERO : Retention.seconds(v, key);
   }
 
   private static Integer integer(Map<String, Object> map, String key) {

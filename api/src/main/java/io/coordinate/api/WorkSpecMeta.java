@@ -26,6 +26,8 @@ import java.util.Optional;
  *     ignores it)
  * @param minMemoryGb the definition's {@code min_gb}; recorded, not enforced ({@code setMeta}
  *     ignores it)
+ * @param rateLimit how fast units may be handed out ({@link RateLimit#NONE}: no limit)
+ * @param retention how long finished and failed units are kept ({@link Retention#NONE}: forever)
  * @param counts available and pending counts, present only when asked for
  */
 public record WorkSpecMeta(
@@ -42,6 +44,8 @@ public record WorkSpecMeta(
     String nextWorkSpecName,
     String runtime,
     double minMemoryGb,
+    RateLimit rateLimit,
+    Retention retention,
     Optional<Counts> counts) {
 
   /** Weight when the definition sets neither {@code weight} nor {@code nice}. */
@@ -61,6 +65,8 @@ public record WorkSpecMeta(
     nextWorkSpecName = nextWorkSpecName == null ? "" : nextWorkSpecName;
     runtime = runtime == null ? "" : runtime;
     counts = counts == null ? Optional.empty() : counts;
+    rateLimit = rateLimit == null ? RateLimit.NONE : rateLimit;
+    retention = retention == null ? Retention.NONE : retention;
     if (weight < 0) {
       throw new InvalidRequestException("weight must not be negative: " + weight);
     }
@@ -85,59 +91,71 @@ public record WorkSpecMeta(
 
   public WorkSpecMeta withPriority(int v) {
     return new WorkSpecMeta(v, weight, paused, continuous, canBeContinuous, interval, nextContinuous,
-        maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime, minMemoryGb, counts);
+        maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime, minMemoryGb, rateLimit, retention, counts);
   }
 
   public WorkSpecMeta withWeight(int v) {
     return new WorkSpecMeta(priority, v, paused, continuous, canBeContinuous, interval,
         nextContinuous, maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime,
-        minMemoryGb, counts);
+        minMemoryGb, rateLimit, retention, counts);
   }
 
   public WorkSpecMeta withPaused(boolean v) {
     return new WorkSpecMeta(priority, weight, v, continuous, canBeContinuous, interval,
         nextContinuous, maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime,
-        minMemoryGb, counts);
+        minMemoryGb, rateLimit, retention, counts);
   }
 
   public WorkSpecMeta withContinuous(boolean v) {
     return new WorkSpecMeta(priority, weight, paused, v, canBeContinuous, interval, nextContinuous,
-        maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime, minMemoryGb, counts);
+        maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime, minMemoryGb, rateLimit, retention, counts);
   }
 
   public WorkSpecMeta withInterval(Duration v) {
     return new WorkSpecMeta(priority, weight, paused, continuous, canBeContinuous, v,
         nextContinuous, maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime,
-        minMemoryGb, counts);
+        minMemoryGb, rateLimit, retention, counts);
   }
 
   public WorkSpecMeta withNextContinuous(Instant v) {
     return new WorkSpecMeta(priority, weight, paused, continuous, canBeContinuous, interval, v,
-        maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime, minMemoryGb, counts);
+        maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime, minMemoryGb, rateLimit, retention, counts);
   }
 
   public WorkSpecMeta withMaxRunning(int v) {
     return new WorkSpecMeta(priority, weight, paused, continuous, canBeContinuous, interval,
         nextContinuous, v, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime, minMemoryGb,
-        counts);
+        rateLimit, retention, counts);
   }
 
   public WorkSpecMeta withMaxAttemptsReturned(int v) {
     return new WorkSpecMeta(priority, weight, paused, continuous, canBeContinuous, interval,
-        nextContinuous, maxRunning, v, maxRetries, nextWorkSpecName, runtime, minMemoryGb, counts);
+        nextContinuous, maxRunning, v, maxRetries, nextWorkSpecName, runtime, minMemoryGb, rateLimit, retention, counts);
   }
 
   public WorkSpecMeta withMaxRetries(int v) {
     return new WorkSpecMeta(priority, weight, paused, continuous, canBeContinuous, interval,
         nextContinuous, maxRunning, maxAttemptsReturned, v, nextWorkSpecName, runtime, minMemoryGb,
-        counts);
+        rateLimit, retention, counts);
+  }
+
+  public WorkSpecMeta withRateLimit(RateLimit v) {
+    return new WorkSpecMeta(priority, weight, paused, continuous, canBeContinuous, interval,
+        nextContinuous, maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime,
+        minMemoryGb, Objects.requireNonNull(v, "rateLimit"), retention, counts);
+  }
+
+  public WorkSpecMeta withRetention(Retention v) {
+    return new WorkSpecMeta(priority, weight, paused, continuous, canBeContinuous, interval,
+        nextContinuous, maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime,
+        minMemoryGb, rateLimit, Objects.requireNonNull(v, "retention"), counts);
   }
 
   /** This meta with the given counts attached ({@code null} removes them). */
   public WorkSpecMeta withCounts(Counts v) {
     return new WorkSpecMeta(priority, weight, paused, continuous, canBeContinuous, interval,
         nextContinuous, maxRunning, maxAttemptsReturned, maxRetries, nextWorkSpecName, runtime,
-        minMemoryGb, Optional.ofNullable(v));
+        minMemoryGb, rateLimit, retention, Optional.ofNullable(v));
   }
 
   /**
@@ -155,7 +173,8 @@ public record WorkSpecMeta(
     return new WorkSpecMeta(requested.priority, requested.weight, requested.paused,
         requested.continuous, canBeContinuous, requested.interval, requested.nextContinuous,
         requested.maxRunning, requested.maxAttemptsReturned, requested.maxRetries,
-        nextWorkSpecName, runtime, minMemoryGb, Optional.empty());
+        nextWorkSpecName, runtime, minMemoryGb, requested.rateLimit, requested.retention,
+        Optional.empty());
   }
 
   /** True if the spec may create a continuous unit now: see SPEC §3 step 6. */
@@ -168,7 +187,9 @@ public record WorkSpecMeta(
 
   /**
    * True if the scheduler may pick this spec now: not paused, positive weight, under max_running,
-   * and an available unit or a continuous unit to create. Needs counts.
+   * and an available unit or a continuous unit to create. Needs counts. The rate limit's tokens
+   * are the backend's state, not meta: the scheduler weighs them separately (see {@code
+   * Scheduler.Candidate}).
    */
   public boolean canDoWork(Instant now) {
     if (paused || weight <= 0) {

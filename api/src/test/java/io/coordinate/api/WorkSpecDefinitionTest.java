@@ -56,6 +56,8 @@ class WorkSpecDefinitionTest {
       assertThat(m.runtime()).isEmpty();
       assertThat(m.minMemoryGb()).isZero();
       assertThat(m.counts()).isEmpty();
+      assertThat(m.rateLimit()).isEqualTo(RateLimit.NONE);
+      assertThat(m.retention()).isEqualTo(Retention.NONE);
       assertThat(d.then()).isEmpty();
     }
 
@@ -408,5 +410,51 @@ class WorkSpecDefinitionTest {
         Arguments.of("then", 5L),
         Arguments.of("then", List.of("a", "b")),
         Arguments.of("runtime", 2.7));
+  }
+
+  @Nested
+  class RateLimitAndRetention {
+    @Test
+    void rateLimitKeysSetTheLimitAndTheBurstDefaultsToOneSecondsWorth() {
+      assertThat(meta("rate_limit", 2.5).rateLimit()).isEqualTo(new RateLimit(2.5, 0));
+      assertThat(meta("rate_limit", 2.5).rateLimit().capacity()).isEqualTo(3);
+      assertThat(meta("rate_limit", 0.1).rateLimit().capacity()).isEqualTo(1);
+      assertThat(meta("rate_limit", 10L, "rate_burst", 50L).rateLimit())
+          .isEqualTo(new RateLimit(10, 50));
+      assertThat(meta("rate_limit", 10L, "rate_burst", 50L).rateLimit().capacity()).isEqualTo(50);
+      assertThat(meta("rate_limit", 0L).rateLimit().unlimited()).isTrue();
+    }
+
+    @Test
+    void retentionKeysSetThePolicy() {
+      Retention r =
+          meta("retain_finished_seconds", 3600L, "retain_finished_count", 10L,
+                  "retain_failed_seconds", 0.5, "retain_failed_count", 3L)
+              .retention();
+      assertThat(r)
+          .isEqualTo(new Retention(Duration.ofHours(1), 10, Duration.ofMillis(500), 3));
+      assertThat(r.keepsEverything()).isFalse();
+      assertThat(meta("retain_failed_count", 1L).retention().keepsAllFinished()).isTrue();
+    }
+
+    @Test
+    void badValuesAreInvalidWorkSpecsNamingTheKey() {
+      assertThatThrownBy(() -> meta("rate_limit", -1L))
+          .isInstanceOf(InvalidWorkSpecException.class).hasMessageContaining("rate_limit");
+      assertThatThrownBy(() -> meta("rate_limit", Double.POSITIVE_INFINITY))
+          .isInstanceOf(InvalidWorkSpecException.class).hasMessageContaining("rate_limit");
+      assertThatThrownBy(() -> meta("rate_limit", "fast"))
+          .isInstanceOf(InvalidWorkSpecException.class).hasMessageContaining("rate_limit");
+      assertThatThrownBy(() -> meta("rate_limit", 1L, "rate_burst", -2L))
+          .isInstanceOf(InvalidWorkSpecException.class).hasMessageContaining("rate_burst");
+      assertThatThrownBy(() -> meta("rate_burst", 1.5))
+          .isInstanceOf(InvalidWorkSpecException.class).hasMessageContaining("rate_burst");
+      assertThatThrownBy(() -> meta("retain_finished_seconds", -1L))
+          .isInstanceOf(InvalidWorkSpecException.class)
+          .hasMessageContaining("retain_finished_seconds");
+      assertThatThrownBy(() -> meta("retain_failed_count", -1L))
+          .isInstanceOf(InvalidWorkSpecException.class)
+          .hasMessageContaining("retain_failed_count");
+    }
   }
 }

@@ -20,8 +20,8 @@ class WorkSpecMetaTest {
   /** A runnable, non-continuous meta with every field distinct from its default. */
   private static WorkSpecMeta sample() {
     return new WorkSpecMeta(3, 7, false, false, true, Duration.ofSeconds(30),
-        Instant.parse("2024-01-01T00:00:00Z"), 5, 2, 4, "next", "go", 1.5,
-        Optional.of(new Counts(10, 1)));
+        Instant.parse("2024-01-01T00:00:00Z"), 5, 2, 4, "next", "go", 1.5, new RateLimit(2.5, 3),
+        Retention.NONE.withFinishedCount(7), Optional.of(new Counts(10, 1)));
   }
 
   /** Default meta with weight 1 and the given counts. */
@@ -43,10 +43,12 @@ class WorkSpecMetaTest {
     void nullTextFieldsBecomeEmptyAndNullCountsBecomeAbsent() {
       WorkSpecMeta m =
           new WorkSpecMeta(0, 1, false, false, false, Duration.ZERO, Instant.EPOCH, 0, 0, 0, null,
-              null, 0, null);
+              null, 0, null, null, null);
       assertThat(m.nextWorkSpecName()).isEmpty();
       assertThat(m.runtime()).isEmpty();
       assertThat(m.counts()).isEmpty();
+      assertThat(m.rateLimit()).isEqualTo(RateLimit.NONE);
+      assertThat(m.retention()).isEqualTo(Retention.NONE);
       assertThat(m.availableCount()).isZero();
       assertThat(m.pendingCount()).isZero();
     }
@@ -120,6 +122,13 @@ class WorkSpecMetaTest {
       assertThat(s.withMaxRetries(70)).isEqualTo(copy(s, s.priority(), s.weight(), s.paused(),
           s.continuous(), s.interval(), s.nextContinuous(), s.maxRunning(),
           s.maxAttemptsReturned(), 70));
+      WorkSpecMeta limited = s.withRateLimit(new RateLimit(9, 4));
+      assertThat(limited.rateLimit()).isEqualTo(new RateLimit(9, 4));
+      assertThat(limited.withRateLimit(s.rateLimit())).isEqualTo(s);
+      Retention kept = Retention.NONE.withFailedFor(Duration.ofHours(2));
+      WorkSpecMeta retained = s.withRetention(kept);
+      assertThat(retained.retention()).isEqualTo(kept);
+      assertThat(retained.withRetention(s.retention())).isEqualTo(s);
     }
 
     @Test
@@ -148,7 +157,7 @@ class WorkSpecMetaTest {
         int maxAttemptsReturned, int maxRetries) {
       return new WorkSpecMeta(priority, weight, paused, continuous, s.canBeContinuous(), interval,
           nextContinuous, maxRunning, maxAttemptsReturned, maxRetries, s.nextWorkSpecName(),
-          s.runtime(), s.minMemoryGb(), s.counts());
+          s.runtime(), s.minMemoryGb(), s.rateLimit(), s.retention(), s.counts());
     }
   }
 
@@ -160,7 +169,8 @@ class WorkSpecMetaTest {
       Instant nextContinuous = Instant.parse("2025-01-01T00:00:00Z");
       WorkSpecMeta requested =
           new WorkSpecMeta(-1, 99, true, true, false, Duration.ofMinutes(5), nextContinuous, 8, 9,
-              10, "other", "python", 64, Optional.of(new Counts(1, 1)));
+              10, "other", "python", 64, RateLimit.of(4), Retention.NONE.withFailedCount(3),
+              Optional.of(new Counts(1, 1)));
 
       WorkSpecMeta applied = original.applyChange(requested);
 
@@ -173,6 +183,8 @@ class WorkSpecMetaTest {
       assertThat(applied.maxRunning()).isEqualTo(8);
       assertThat(applied.maxAttemptsReturned()).isEqualTo(9);
       assertThat(applied.maxRetries()).isEqualTo(10);
+      assertThat(applied.rateLimit()).isEqualTo(RateLimit.of(4));
+      assertThat(applied.retention()).isEqualTo(Retention.NONE.withFailedCount(3));
       // fixed by the definition:
       assertThat(applied.canBeContinuous()).isTrue();
       assertThat(applied.nextWorkSpecName()).isEqualTo("next");
@@ -197,7 +209,7 @@ class WorkSpecMetaTest {
       WorkSpecMeta original = plain(0, 0);
       WorkSpecMeta sneaky =
           new WorkSpecMeta(0, 1, false, true, true, Duration.ZERO, Instant.EPOCH, 0, 0, 0, "", "",
-              0, Optional.empty());
+              0, RateLimit.NONE, Retention.NONE, Optional.empty());
       assertThatThrownBy(() -> original.applyChange(sneaky))
           .isInstanceOf(InvalidRequestException.class);
     }

@@ -1,5 +1,6 @@
 package io.coordinate.cache;
 
+import io.coordinate.api.Locks;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.Worker;
@@ -12,6 +13,7 @@ import java.util.Optional;
 final class CachedNamespace extends Named<Namespace> implements Namespace {
   private final CachingCoordinate cache;
   private final String name;
+  private final CachedLocks locks = new CachedLocks(this);
 
   CachedNamespace(CachingCoordinate cache, Namespace delegate) {
     super(delegate);
@@ -92,6 +94,11 @@ final class CachedNamespace extends Named<Namespace> implements Namespace {
     return call(Namespace::workers).stream()
         .map(w -> (Worker) cache.workerFor(w, true))
         .toList();
+  }
+
+  @Override
+  public Locks locks() {
+    return locks;
   }
 
   @Override

@@ -125,6 +125,17 @@ final class CachedWorkSpec extends Named<WorkSpec> implements WorkSpec {
   }
 
   @Override
+  public int archive(int maxUnits) {
+    int archived = call(s -> s.archive(maxUnits));
+    if (archived > 0) {
+      // Which units went is not told, so the spec's cached unit handles all go: a look-up finds
+      // the survivors again, and a deleted unit's name no longer leads to its old handle.
+      cache.forgetUnitsOf(namespace.name(), name);
+    }
+    return archived;
+  }
+
+  @Override
   public List<WorkUnitSnapshot> workUnitSnapshots(WorkUnitQuery query) {
     return call(s -> s.workUnitSnapshots(query));
   }

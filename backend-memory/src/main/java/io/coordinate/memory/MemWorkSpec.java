@@ -95,6 +95,27 @@ final class MemWorkSpec implements WorkSpec {
     return store.deleteWorkUnits(state, query);
   }
 
+  /** Units one archive batch deletes under the namespace's lock, which others wait for. */
+  private static final int ARCHIVE_BATCH = 1_000;
+
+  @Override
+  public int archive(int maxUnits) {
+    if (maxUnits <= 0) {
+      return store.archive(state, maxUnits); // checks the argument and that the spec is live
+    }
+    // In batches, releasing the lock in between, so a large archive does not hold up leases.
+    int deleted = 0;
+    while (deleted < maxUnits) {
+      int want = Math.min(ARCHIVE_BATCH, maxUnits - deleted);
+      int n = store.archive(state, want);
+      deleted += n;
+      if (n < want) {
+        break;
+      }
+    }
+    return deleted;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MemWorkSpec other && other.state == state;

@@ -93,8 +93,12 @@ final class MemWorker implements Worker {
 
   @Override
   public List<Attempt> requestAttempts(AttemptRequest request) {
-    return store.wrapAttempts(
-        store.requestAttempts(state, Objects.requireNonNull(request, "request")));
+    Objects.requireNonNull(request, "request");
+    return store.longPoll()
+        .request(
+            store.name(),
+            request,
+            () -> store.wrapAttempts(store.requestAttempts(state, request)));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.UnitEvents;
+import io.coordinate.api.scheduling.LongPoll;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -18,22 +19,26 @@ import java.util.concurrent.ConcurrentMap;
 public final class MemoryCoordinate implements Coordinate {
   private final Clock clock;
   private final UnitEvents events;
+  private final LongPoll longPoll;
+  private final boolean ownsLongPoll;
   private final ConcurrentMap<String, NamespaceStore> namespaces = new ConcurrentHashMap<>();
   private volatile MaintenanceState maintenance = MaintenanceState.OFF;
 
-  private MemoryCoordinate(Clock clock, UnitEvents events) {
+  private MemoryCoordinate(Clock clock, UnitEvents events, LongPoll longPoll) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.events = Objects.requireNonNull(events, "events");
+    this.ownsLongPoll = longPoll == null;
+    this.longPoll = ownsLongPoll ? new LongPoll() : longPoll;
+    this.events = Objects.requireNonNull(events, "events").andThen(this.longPoll);
   }
 
   /** A backend on the system clock. */
   public static MemoryCoordinate create() {
-    return new MemoryCoordinate(Clock.systemUTC(), UnitEvents.NONE);
+    return new MemoryCoordinate(Clock.systemUTC(), UnitEvents.NONE, null);
   }
 
   /** A backend that takes its time from {@code clock} (tests pass a controllable one). */
   public static MemoryCoordinate create(Clock clock) {
-    return new MemoryCoordinate(clock, UnitEvents.NONE);
+    return new MemoryCoordinate(clock, UnitEvents.NONE, null);
   }
 
   /**
@@ -41,7 +46,20 @@ public final class MemoryCoordinate implements Coordinate {
    * {@link UnitEvents} for what counts); it is called while a namespace's lock is held.
    */
   public static MemoryCoordinate create(Clock clock, UnitEvents events) {
-    return new MemoryCoordinate(clock, events);
+    return new MemoryCoordinate(clock, events, null);
+  }
+
+  /**
+   * A backend whose requests that wait for work wait in {@code longPoll}, which its owner closes (a
+   * daemon closes it first when it stops, so waiting requests answer at once).
+   */
+  public static MemoryCoordinate create(Clock clock, UnitEvents events, LongPoll longPoll) {
+    return new MemoryCoordinate(clock, events, Objects.requireNonNull(longPoll, "longPoll"));
+  }
+
+  /** Where this backend's requests wait for work. */
+  LongPoll longPoll() {
+    return longPoll;
   }
 
   @Override
@@ -76,6 +94,9 @@ public final class MemoryCoordinate implements Coordinate {
 
   @Override
   public void close() {
-    // Nothing to release: the state is garbage once unreferenced.
+    // The state is garbage once unreferenced; only waiting requests need to be let go.
+    if (ownsLongPoll) {
+      longPoll.close();
+    }
   }
 }

@@ -11,6 +11,7 @@ import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.NoSuchWorkSpecException;
 import io.coordinate.api.NoSuchWorkUnitException;
 import io.coordinate.api.NotPendingException;
+import io.coordinate.api.Retention;
 import io.coordinate.api.UnitEvents;
 import io.coordinate.api.WorkSpecDefinition;
 import io.coordinate.api.WorkSpecMeta;
@@ -23,7 +24,9 @@ import io.coordinate.api.WorkUnitStatus;
 import io.coordinate.api.Worker;
 import io.coordinate.api.chaining.WorkUnitOutputs;
 import io.coordinate.api.data.DataValues;
+import io.coordinate.api.scheduling.LongPoll;
 import io.coordinate.api.scheduling.Scheduler;
+import io.coordinate.api.scheduling.TokenBucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +76,11 @@ final class NamespaceStore {
     this.events = events;
     this.owner = owner;
     this.handle = new MemNamespace(this);
+  }
+
+  /** Where requests for this namespace's work wait when there is none. */
+  LongPoll longPoll() {
+    return owner.longPoll();
   }
 
   String name() {
@@ -141,6 +149,9 @@ final class NamespaceStore {
       u.spec.available.add(u);
     } else if (status == WorkUnitStatus.DELAYED) {
       delayedByTime.add(u);
+    } else if (status == WorkUnitStatus.FINISHED || status == WorkUnitStatus.FAILED) {
+      u.indexedEnd = u.active.end != null ? u.active.end : now;
+      u.spec.ended(status).add(u);
     }
   }
 
@@ -152,6 +163,8 @@ final class NamespaceStore {
       u.spec.available.remove(u);
     } else if (status == WorkUnitStatus.DELAYED) {
       delayedByTime.remove(u);
+    } else if (status == WorkUnitStatus.FINISHED || status == WorkUnitStatus.FAILED) {
+      u.spec.ended(status).remove(u);
     }
   }
 
@@ -184,7 +197,7 @@ final class NamespaceStore {
             s = new SpecState(parsed);
             specs.put(s.name, s);
           } else {
-            setDefinition(s, parsed);
+            setDefinition(s, parsed, now);
           }
           return s;
         });
@@ -199,13 +212,19 @@ final class NamespaceStore {
             throw new InvalidWorkSpecException(
                 "cannot rename work spec " + s.name + " to " + parsed.name());
           }
-          setDefinition(s, parsed);
+          setDefinition(s, parsed, now);
         });
   }
 
-  private static void setDefinition(SpecState s, WorkSpecDefinition parsed) {
+  private static void setDefinition(SpecState s, WorkSpecDefinition parsed, Instant now) {
     s.definition = parsed;
-    s.meta = parsed.defaultMeta().withNextContinuous(s.meta.nextContinuous());
+    changeMeta(s, parsed.defaultMeta().withNextContinuous(s.meta.nextContinuous()), now);
+  }
+
+  /** Sets a spec's meta, carrying its rate limit's bucket over to the new limit. */
+  private static void changeMeta(SpecState s, WorkSpecMeta meta, Instant now) {
+    s.bucket = TokenBucket.afterChange(s.meta.rateLimit(), meta.rateLimit(), s.bucket, now);
+    s.meta = meta;
   }
 
   SpecState workSpec(String specName) {
@@ -229,6 +248,8 @@ final class NamespaceStore {
           }
           s.units.clear();
           s.available.clear();
+          s.finished.clear();
+          s.failed.clear();
           s.deleted = true;
           specs.remove(specName);
         });
@@ -258,7 +279,7 @@ final class NamespaceStore {
     run(
         () -> {
           checkLive(s);
-          s.meta = s.meta.applyChange(requested);
+          changeMeta(s, s.meta.applyChange(requested), now);
         });
   }
 
@@ -283,7 +304,9 @@ final class NamespaceStore {
     return call(
         () -> {
           checkLive(s);
-          return add(s, unit);
+          UnitState u = add(s, unit);
+          events.record(name, s.name, UnitEvents.Transition.ADDED, 1);
+          return u;
         });
   }
 
@@ -294,6 +317,9 @@ final class NamespaceStore {
           checkLive(s);
           for (NewWorkUnit unit : units) {
             add(s, unit);
+          }
+          if (!units.isEmpty()) {
+            events.record(name, s.name, UnitEvents.Transition.ADDED, units.size());
           }
         });
   }
@@ -478,6 +504,46 @@ final class NamespaceStore {
         });
   }
 
+  /**
+   * Deletes up to {@code maxUnits} finished and failed units beyond the spec's retention, those
+   * that ended first going first (see {@link io.coordinate.api.WorkSpec#archive}).
+   */
+  int archive(SpecState s, int maxUnits) {
+    if (maxUnits < 0) {
+      throw new InvalidRequestException("the most units to archive must not be negative: " + maxUnits);
+    }
+    return call(
+        () -> {
+          checkLive(s);
+          Retention r = s.meta.retention();
+          int deleted = archive(s, s.finished, r.finishedFor(), r.finishedCount(), maxUnits);
+          return deleted + archive(s, s.failed, r.failedFor(), r.failedCount(), maxUnits - deleted);
+        });
+  }
+
+  /**
+   * Deletes from the front of one end-ordered set while its first unit is beyond the policy: older
+   * than {@code keepFor} (zero: no age limit), or one of more than {@code keepCount} (0: no count
+   * limit). The set is in end order, so what goes is always its front.
+   */
+  private int archive(
+      SpecState s, TreeSet<UnitState> ended, Duration keepFor, int keepCount, int maxUnits) {
+    Instant cutoff = keepFor.isZero() ? null : now.minus(keepFor);
+    int deleted = 0;
+    while (deleted < maxUnits && !ended.isEmpty()) {
+      UnitState u = ended.first();
+      boolean tooMany = keepCount > 0 && ended.size() > keepCount;
+      boolean tooOld = cutoff != null && u.indexedEnd.isBefore(cutoff);
+      if (!tooMany && !tooOld) {
+        break;
+      }
+      forgetUnit(u);
+      s.units.remove(u.key);
+      deleted++;
+    }
+    return deleted;
+  }
+
   /** Takes a unit and its attempts out of every index and worker list (not out of its spec's map). */
   private void forgetUnit(UnitState u) {
     unindex(u);
@@ -573,7 +639,7 @@ final class NamespaceStore {
           while (leased.isEmpty()) {
             List<Scheduler.Candidate> candidates = new ArrayList<>(specs.size());
             for (SpecState s : specs.values()) {
-              candidates.add(new Scheduler.Candidate(s.name, s.metaWithCounts()));
+              candidates.add(new Scheduler.Candidate(s.name, s.metaWithCounts(), allowance(s)));
             }
             Optional<String> chosen =
                 Scheduler.choose(candidates, request, now, ThreadLocalRandom.current());
@@ -581,7 +647,7 @@ final class NamespaceStore {
               break;
             }
             SpecState s = specs.get(chosen.get());
-            int n = Scheduler.batchSize(request, s.metaWithCounts());
+            int n = Scheduler.batchSize(request, s.metaWithCounts(), allowance(s));
             // Each round either leases a unit or fails one for too many retries, so the outer loop
             // ends: failed units are never available again.
             while (leased.size() < n) {
@@ -599,11 +665,18 @@ final class NamespaceStore {
               leased.add(a);
             }
             if (!leased.isEmpty()) {
+              TokenBucket bucket = TokenBucket.current(s.meta.rateLimit(), s.bucket, now);
+              s.bucket = bucket == null ? null : bucket.take(leased.size());
               events.record(name, s.name, UnitEvents.Transition.LEASED, leased.size());
             }
           }
           return leased;
         });
+  }
+
+  /** How many units the spec's rate limit lets go now ({@link Integer#MAX_VALUE}: no limit). */
+  private int allowance(SpecState s) {
+    return TokenBucket.allowance(s.meta.rateLimit(), s.bucket, now);
   }
 
   /** The next unit to lease from a spec: the first available one, or a new continuous unit. */
@@ -805,8 +878,12 @@ final class NamespaceStore {
     if (next == null) {
       return; // like the references: a missing next spec drops the outputs, the finish stands
     }
-    for (NewWorkUnit nu : WorkUnitOutputs.parse(data.get("output"), u.priority, now)) {
+    List<NewWorkUnit> outputs = WorkUnitOutputs.parse(data.get("output"), u.priority, now);
+    for (NewWorkUnit nu : outputs) {
       add(next, nu);
+    }
+    if (!outputs.isEmpty()) {
+      events.record(name, next.name, UnitEvents.Transition.ADDED, outputs.size());
     }
   }
 

@@ -19,6 +19,13 @@ final class UnitState {
   static final Comparator<UnitState> BY_NOT_BEFORE =
       Comparator.<UnitState, Instant>comparing(u -> u.notBefore).thenComparingLong(u -> u.seq);
 
+  /**
+   * End order of finished and failed units: when their last attempt ended (as indexed), then the
+   * unit's sequence number. What retention deletes first.
+   */
+  static final Comparator<UnitState> BY_END =
+      Comparator.<UnitState, Instant>comparing(u -> u.indexedEnd).thenComparingLong(u -> u.seq);
+
   final SpecState spec;
   final WorkUnitKey key;
   final long seq;
@@ -29,6 +36,11 @@ final class UnitState {
   final List<AttemptState> attempts = new ArrayList<>(1);
   /** The status the indexes and counts currently hold this unit under. */
   WorkUnitStatus indexedStatus;
+  /**
+   * The end time the retention index holds this unit under while it is finished or failed: a copy,
+   * so a later change of the attempt's end cannot lose the unit in its sorted set.
+   */
+  Instant indexedEnd;
   boolean deleted;
 
   UnitState(SpecState spec, WorkUnitKey key, long seq) {

@@ -19,8 +19,17 @@
  *   <li>per work spec, a count per status, changed with every transition, so counts and scheduling
  *       never scan;
  *   <li>per namespace, pending attempts ordered by expiration, and delayed units ordered by their
- *       not-before time.
+ *       not-before time;
+ *   <li>per work spec, the finished and the failed units ordered by when they ended: retention
+ *       deletes from the front of these, never scanning the rest.
  * </ul>
+ *
+ * <p>A rate-limited spec's token bucket is part of its state, refilled from the call's time and
+ * spent by leases under the same lock, so the limit is exact across threads.
+ *
+ * <p>A namespace's advisory locks ({@link io.coordinate.api.Namespace#locks()}) are an {@link
+ * io.coordinate.api.locks.MemoryLocks} tree, called under the same lock and on the time of the
+ * call, so they go with the namespace when it is destroyed.
  *
  * <h2>Time</h2>
  *

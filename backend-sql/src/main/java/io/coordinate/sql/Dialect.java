@@ -233,6 +233,16 @@ enum Dialect {
     return this == H2 ? "FOR UPDATE" : "FOR NO KEY UPDATE";
   }
 
+  /**
+   * The lock a call on a namespace's advisory locks ({@link SqlLocks}) takes on the namespace's
+   * row: the lock calls of one namespace run one at a time across every process on the database,
+   * and destroying the namespace waits for them. On PostgreSQL it lets work specs and workers be
+   * created in the namespace meanwhile (their foreign keys take a key-share lock on the row).
+   */
+  String lockTreeLock() {
+    return this == H2 ? "FOR UPDATE" : "FOR NO KEY UPDATE";
+  }
+
   static Dialect of(String jdbcUrl) {
     String url = jdbcUrl.toLowerCase(Locale.ROOT);
     if (url.startsWith("jdbc:h2:")) {

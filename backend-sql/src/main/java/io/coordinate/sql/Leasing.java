@@ -8,6 +8,7 @@ import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.data.DataValues;
 import io.coordinate.api.scheduling.Scheduler;
+import io.coordinate.api.scheduling.TokenBucket;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,6 +30,10 @@ import org.jdbi.v3.core.Handle;
  * whole spec, so such a lease first locks the spec's row and recounts its pending units under that
  * lock. Leases of one such spec therefore run one at a time across all daemons, and the limit holds
  * against the real state, never a stale count; leases of other specs are unaffected.
+ *
+ * <p>Rate-limited specs are such specs too: under the row lock the lease reads the spec's token
+ * bucket, takes at most its whole tokens, and writes it back before the lock is released, so a
+ * limit holds exactly across daemons (as far as their clocks agree; see {@link TokenBucket}).
  */
 final class Leasing {
   private Leasing() {}
@@ -73,7 +78,9 @@ final class Leasing {
                         row.meta()
                             .withCounts(
                                 new WorkSpecMeta.Counts(
-                                    rs.getInt("has_available"), rs.getLong("pending")))));
+                                    rs.getInt("has_available"), rs.getLong("pending"))),
+                        TokenBucket.allowance(
+                            row.meta().rateLimit(), row.bucket(), SqlStore.instant(now))));
                 return null;
               })
           .list();
@@ -90,17 +97,25 @@ final class Leasing {
               .findFirst()
               .orElseThrow()
               .meta();
-      boolean wholeSpecRule = meta.maxRunning() > 0 || meta.continuous();
+      boolean rateLimited = !meta.rateLimit().unlimited();
+      boolean wholeSpecRule = meta.maxRunning() > 0 || meta.continuous() || rateLimited;
+      TokenBucket bucket = null;
+      int allowance = Integer.MAX_VALUE;
       if (wholeSpecRule) {
-        Optional<WorkSpecMeta> locked = lockAndCount(h, store.dialect, spec.id(), now);
-        if (locked.isEmpty() || !locked.get().canDoWork(SqlStore.instant(now))) {
-          continue; // deleted, or filled up by another daemon meanwhile: choose again
+        Optional<SpecRow> locked = lockAndCount(h, store.dialect, spec.id(), now);
+        if (locked.isEmpty()) {
+          continue; // deleted meanwhile: choose again
         }
-        meta = locked.get();
+        meta = locked.get().meta();
+        bucket = TokenBucket.current(meta.rateLimit(), locked.get().bucket(), SqlStore.instant(now));
+        allowance = bucket == null ? Integer.MAX_VALUE : bucket.whole();
+        if (allowance < 1 || !meta.canDoWork(SqlStore.instant(now))) {
+          continue; // filled up or out of tokens through another daemon meanwhile: choose again
+        }
       }
       SqlWorkSpec specHandle = new SqlWorkSpec(ns, spec.id(), spec.name());
       List<Attempt> leased = new ArrayList<>();
-      int n = Scheduler.batchSize(request, meta);
+      int n = Scheduler.batchSize(request, meta, allowance);
       if (store.dialect.leasesInOneStatement() && meta.maxRetries() <= 0) {
         leased.addAll(leaseInOneStatement(h, specHandle, worker, n, now, expiration));
       }
@@ -130,6 +145,9 @@ final class Leasing {
         }
       }
       if (!leased.isEmpty()) {
+        if (bucket != null) {
+          SpecPolicies.saveBucket(h, spec.id(), bucket.take(leased.size()));
+        }
         store.tell(h, specHandle, UnitEvents.Transition.LEASED, leased.size());
         return leased;
       }
@@ -137,8 +155,10 @@ final class Leasing {
     return List.of();
   }
 
-  /** Locks a spec's row and reads its meta with exact counts; empty if the spec is gone. */
-  private static Optional<WorkSpecMeta> lockAndCount(
+  /**
+   * Locks a spec's row and reads it, its meta with exact counts; empty if the spec is gone.
+   */
+  private static Optional<SpecRow> lockAndCount(
       Handle h, Dialect dialect, long specId, long now) {
     Optional<SpecRow> row =
         h.createQuery(
@@ -164,7 +184,14 @@ final class Leasing {
             .bind("now", now)
             .mapTo(Long.class)
             .one();
-    return Optional.of(row.get().meta().withCounts(new WorkSpecMeta.Counts(available, pending)));
+    SpecRow r = row.get();
+    return Optional.of(
+        new SpecRow(
+            r.id(),
+            r.namespaceId(),
+            r.name(),
+            r.meta().withCounts(new WorkSpecMeta.Counts(available, pending)),
+            r.bucket()));
   }
 
   /** Locks up to {@code n} available units in lease order, skipping those others hold. */
@@ -292,9 +319,10 @@ final class Leasing {
             .one();
     int claimed =
         h.createUpdate(
-                "UPDATE work_unit SET status = 4, active_attempt_id = :attempt,"
+                "UPDATE work_unit SET status = 4, ended_us = :now, active_attempt_id = :attempt,"
                     + " attempt_count = attempt_count + 1 WHERE id = :id AND status = 1")
             .bind("id", c.id())
+            .bind("now", now)
             .bind("attempt", attemptId)
             .execute();
     if (claimed == 0) {

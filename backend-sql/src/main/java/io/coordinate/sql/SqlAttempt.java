@@ -234,7 +234,7 @@ final class SqlAttempt implements Attempt {
                 update.bind("data", cbor);
               }
               update.execute();
-              setUnitStatus(h, Codes.UNIT_PENDING);
+              setUnitStatus(h, Codes.UNIT_PENDING, now);
               return false;
             });
     if (lost) {
@@ -259,7 +259,7 @@ final class SqlAttempt implements Attempt {
           end(h, Codes.ATTEMPT_EXPIRED, cbor, now);
           tellEnd(h, r, Codes.ATTEMPT_EXPIRED, now);
           if (isActive(u)) {
-            setUnitStatus(h, Codes.UNIT_AVAILABLE);
+            setUnitStatus(h, Codes.UNIT_AVAILABLE, now);
           }
         });
   }
@@ -279,7 +279,7 @@ final class SqlAttempt implements Attempt {
           end(h, Codes.ATTEMPT_FINISHED, copy == null ? null : SqlStore.cbor(copy), now);
           tellEnd(h, r, Codes.ATTEMPT_FINISHED, now);
           if (isActive(u)) {
-            setUnitStatus(h, Codes.UNIT_FINISHED);
+            setUnitStatus(h, Codes.UNIT_FINISHED, now);
             Map<String, Object> effective =
                 copy != null ? copy : r.data() != null ? SqlStore.map(r.data()) : u.dataMap();
             chain(h, u, effective, now);
@@ -314,7 +314,7 @@ final class SqlAttempt implements Attempt {
           end(h, Codes.attemptCode(target), cbor, now);
           tellEnd(h, r, Codes.attemptCode(target), now);
           if (isActive(u)) {
-            setUnitStatus(h, Codes.unitCodeFor(target));
+            setUnitStatus(h, Codes.unitCodeFor(target), now);
             if (target == AttemptStatus.RETRYABLE) {
               Long notBefore =
                   delay == null || delay.isZero()
@@ -382,10 +382,15 @@ final class SqlAttempt implements Attempt {
     update.execute();
   }
 
-  private void setUnitStatus(Handle h, int code) {
-    h.createUpdate("UPDATE work_unit SET status = :status WHERE id = :id")
+  /**
+   * Sets the unit's status as its active attempt ends at {@code end}; the end time is what
+   * retention orders finished and failed units by (it means nothing for other statuses).
+   */
+  private void setUnitStatus(Handle h, int code, long end) {
+    h.createUpdate("UPDATE work_unit SET status = :status, ended_us = :end WHERE id = :id")
         .bind("id", unit.id())
         .bind("status", code)
+        .bind("end", end)
         .execute();
   }
 

@@ -2,6 +2,7 @@ package io.coordinate.sql;
 
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.UnitEvents;
+import io.coordinate.api.scheduling.LongPoll;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
  *     null}: {@link UnitEvents#NONE})
  * @param meterRegistry where the connection pool's metrics ({@code hikaricp_*}) and the statement
  *     count ({@code coordinate.sql.statements}) are registered ({@code null}: nowhere)
+ * @param longPoll where requests that wait for work wait, which its owner closes ({@code null}:
+ *     the backend makes its own and closes it with itself)
  */
 public record SqlConfig(
     String jdbcUrl,
@@ -41,7 +44,8 @@ public record SqlConfig(
     Duration connectionTimeout,
     Clock clock,
     UnitEvents unitEvents,
-    MeterRegistry meterRegistry) {
+    MeterRegistry meterRegistry,
+    LongPoll longPoll) {
 
   /** Default pool size: enough for a daemon serving hundreds of workers on a few cores. */
   public static final int DEFAULT_POOL_SIZE = 16;
@@ -77,7 +81,22 @@ public record SqlConfig(
       String schema,
       Duration connectionTimeout,
       Clock clock) {
-    this(jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock, null, null);
+    this(jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock, null, null, null);
+  }
+
+  /** A configuration with unit events and metrics; the backend makes its own long-poll. */
+  public SqlConfig(
+      String jdbcUrl,
+      String user,
+      String password,
+      int poolSize,
+      String schema,
+      Duration connectionTimeout,
+      Clock clock,
+      UnitEvents unitEvents,
+      MeterRegistry meterRegistry) {
+    this(jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock, unitEvents,
+        meterRegistry, null);
   }
 
   private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -171,44 +190,56 @@ public record SqlConfig(
   public SqlConfig withUser(String v) {
     return new SqlConfig(
         jdbcUrl, v, password, poolSize, schema, connectionTimeout, clock, unitEvents,
-        meterRegistry);
+        meterRegistry, longPoll);
   }
 
   public SqlConfig withPassword(String v) {
     return new SqlConfig(
-        jdbcUrl, user, v, poolSize, schema, connectionTimeout, clock, unitEvents, meterRegistry);
+        jdbcUrl, user, v, poolSize, schema, connectionTimeout,
+        clock, unitEvents, meterRegistry, longPoll);
   }
 
   public SqlConfig withPoolSize(int v) {
     return new SqlConfig(
-        jdbcUrl, user, password, v, schema, connectionTimeout, clock, unitEvents, meterRegistry);
+        jdbcUrl, user, password, v, schema, connectionTimeout,
+        clock, unitEvents, meterRegistry, longPoll);
   }
 
   public SqlConfig withSchema(String v) {
     return new SqlConfig(
-        jdbcUrl, user, password, poolSize, v, connectionTimeout, clock, unitEvents, meterRegistry);
+        jdbcUrl, user, password, poolSize, v, connectionTimeout,
+        clock, unitEvents, meterRegistry, longPoll);
   }
 
   public SqlConfig withConnectionTimeout(Duration v) {
     return new SqlConfig(
-        jdbcUrl, user, password, poolSize, schema, v, clock, unitEvents, meterRegistry);
+        jdbcUrl, user, password, poolSize, schema, v, clock, unitEvents, meterRegistry, longPoll);
   }
 
   public SqlConfig withClock(Clock v) {
     return new SqlConfig(
-        jdbcUrl, user, password, poolSize, schema, connectionTimeout, v, unitEvents, meterRegistry);
+        jdbcUrl, user, password, poolSize, schema, connectionTimeout,
+        v, unitEvents, meterRegistry, longPoll);
   }
 
   /** Tells {@code v} of every lease, result and expiry. */
   public SqlConfig withUnitEvents(UnitEvents v) {
     return new SqlConfig(
-        jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock, v, meterRegistry);
+        jdbcUrl, user, password, poolSize, schema, connectionTimeout,
+        clock, v, meterRegistry, longPoll);
   }
 
   /** Registers the pool's metrics and the statement count in {@code v}. */
   public SqlConfig withMeterRegistry(MeterRegistry v) {
     return new SqlConfig(
-        jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock, unitEvents, v);
+        jdbcUrl, user, password, poolSize, schema, connectionTimeout,
+        clock, unitEvents, v, longPoll);
+  }
+
+  /** Requests that wait for work wait in {@code v}, which the caller closes. */
+  public SqlConfig withLongPoll(LongPoll v) {
+    return new SqlConfig(jdbcUrl, user, password, poolSize, schema, connectionTimeout, clock,
+        unitEvents, meterRegistry, v);
   }
 
   /** The database named for people: the URL without credentials or options. */

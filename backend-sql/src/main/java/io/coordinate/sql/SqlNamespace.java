@@ -2,6 +2,7 @@ package io.coordinate.sql;
 
 import io.coordinate.api.GoneException;
 import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.Locks;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.NoSuchWorkSpecException;
 import io.coordinate.api.WorkSpec;
@@ -19,11 +20,13 @@ final class SqlNamespace implements Namespace {
   private final SqlStore store;
   private final long id;
   private final String name;
+  private final SqlLocks locks;
 
   SqlNamespace(SqlStore store, long id, String name) {
     this.store = store;
     this.id = id;
     this.name = name;
+    this.locks = new SqlLocks(this);
   }
 
   long id() {
@@ -92,11 +95,11 @@ final class SqlNamespace implements Namespace {
                       .mapTo(Long.class)
                       .findOne();
               if (existing.isPresent()) {
-                writeDefinition(h, existing.get(), parsed);
+                writeDefinition(h, existing.get(), parsed, now);
                 return existing.get();
               }
               WorkSpecMeta m = parsed.defaultMeta();
-              return h.createUpdate(
+              long created = h.createUpdate(
                       "INSERT INTO work_spec (namespace_id, name, definition, priority, weight,"
                           + " paused, continuous, can_be_continuous, interval_us,"
                           + " next_continuous_us, max_running, max_getwork, max_retries,"
@@ -123,12 +126,14 @@ final class SqlNamespace implements Namespace {
                   .executeAndReturnGeneratedKeys("id")
                   .mapTo(Long.class)
                   .one();
+              SpecPolicies.write(h, created, m, now);
+              return created;
             });
     return new SqlWorkSpec(this, specId, parsed.name());
   }
 
   /** Replaces a spec's definition and resets its meta, keeping the next-continuous time. */
-  static void writeDefinition(Handle h, long specId, WorkSpecDefinition parsed) {
+  static void writeDefinition(Handle h, long specId, WorkSpecDefinition parsed, long now) {
     WorkSpecMeta m = parsed.defaultMeta();
     h.createUpdate(
             "UPDATE work_spec SET definition = :definition, priority = :priority,"
@@ -152,6 +157,7 @@ final class SqlNamespace implements Namespace {
         .bind("runtime", m.runtime())
         .bind("minGb", m.minMemoryGb())
         .execute();
+    SpecPolicies.write(h, specId, m, now);
   }
 
   @Override
@@ -254,6 +260,11 @@ final class SqlNamespace implements Namespace {
                 }));
     result.sort(Comparator.comparing(Worker::name));
     return result;
+  }
+
+  @Override
+  public Locks locks() {
+    return locks;
   }
 
   @Override

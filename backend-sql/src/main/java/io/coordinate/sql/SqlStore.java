@@ -8,6 +8,7 @@ import io.coordinate.api.CoordinateException;
 import io.coordinate.api.Deadline;
 import io.coordinate.api.UnitEvents;
 import io.coordinate.api.data.CborCodec;
+import io.coordinate.api.scheduling.LongPoll;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -54,7 +55,12 @@ final class SqlStore implements AutoCloseable {
   private final HikariDataSource pool;
   private final Jdbi jdbi;
   private final StatementCounter statements = new StatementCounter();
+  /** The configured listener, then {@link #longPoll}. */
   private final UnitEvents events;
+  private final LongPoll longPoll;
+  private final boolean ownsLongPoll;
+  /** Work news from other processes on the database; null on H2 (one process per database). */
+  private final PgWorkListener listener;
   /** The statement count as a meter, removed again on close; null without a registry. */
   private final FunctionCounter statementMeter;
 
@@ -66,7 +72,13 @@ final class SqlStore implements AutoCloseable {
   SqlStore(SqlConfig config) {
     this.config = config;
     this.dialect = Dialect.of(config.jdbcUrl());
-    this.events = config.unitEvents();
+    this.ownsLongPoll = config.longPoll() == null;
+    this.longPoll = ownsLongPoll ? new LongPoll() : config.longPoll();
+    this.events = config.unitEvents().andThen(longPoll);
+    this.listener = dialect == Dialect.POSTGRESQL ? new PgWorkListener(config, longPoll) : null;
+    if (listener != null) {
+      longPoll.beforeFirstWait(listener::start);
+    }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(dialect.connectionUrl(config.jdbcUrl()));
     if (config.user() != null) {
@@ -192,18 +204,45 @@ final class SqlStore implements AutoCloseable {
   // Unit events
   // ---------------------------------------------------------------------------------------
 
-  /** Whether anyone listens: without a listener, nothing is read or registered to tell them. */
+  /**
+   * Whether a configured listener wants every transition: without one, nothing extra is read to
+   * tell it (requests waiting for work find what is not told by probing).
+   */
   boolean tellsUnitEvents() {
-    return events != UnitEvents.NONE;
+    return config.unitEvents() != UnitEvents.NONE;
+  }
+
+  /** Where requests that wait for work wait. */
+  LongPoll longPoll() {
+    return longPoll;
   }
 
   /**
    * Tells the unit events of {@code units} transitions once the transaction of {@code h} commits: a
    * transaction that rolls back (and is perhaps retried) tells nothing, so nothing counts twice.
+   * Work that appears is also announced to the other processes on a PostgreSQL database.
    */
   void tell(Handle h, String namespace, String spec, UnitEvents.Transition transition, int units) {
-    if (units > 0 && tellsUnitEvents()) {
-      h.afterCommit(() -> events.record(namespace, spec, transition, units));
+    tell(h, namespace, spec, transition, units, true);
+  }
+
+  private void tell(
+      Handle h,
+      String namespace,
+      String spec,
+      UnitEvents.Transition transition,
+      int units,
+      boolean announce) {
+    if (units <= 0) {
+      return;
+    }
+    h.afterCommit(() -> events.record(namespace, spec, transition, units));
+    if (announce
+        && listener != null
+        && transition != UnitEvents.Transition.LEASED
+        && transition != UnitEvents.Transition.FINISHED
+        && transition != UnitEvents.Transition.FAILED) {
+      listener.announce(h, namespace, spec, units);
     }
   }
 
@@ -459,6 +498,12 @@ final class SqlStore implements AutoCloseable {
       return;
     }
     closed = true;
+    if (listener != null) {
+      listener.close();
+    }
+    if (ownsLongPoll) {
+      longPoll.close();
+    }
     if (statementMeter != null) {
       config.meterRegistry().remove(statementMeter);
     }
@@ -572,7 +617,8 @@ final class SqlStore implements AutoCloseable {
             (rs, ctx) -> {
               String namespace = rs.getString(1);
               String spec = rs.getString(2);
-              tell(h, namespace, spec, UnitEvents.Transition.EXPIRED, rs.getInt(3));
+              // Not announced: leases run out by the clock, which every daemon's probe reads.
+              tell(h, namespace, spec, UnitEvents.Transition.EXPIRED, rs.getInt(3), false);
               return null;
             })
         .list();

@@ -99,7 +99,7 @@ final class SqlWorkSpec implements WorkSpec {
     store.txRun(
         (h, now) -> {
           row(h, true);
-          SqlNamespace.writeDefinition(h, id, parsed);
+          SqlNamespace.writeDefinition(h, id, parsed, now);
         });
   }
 
@@ -144,7 +144,13 @@ final class SqlWorkSpec implements WorkSpec {
               .bind("maxGetwork", m.maxAttemptsReturned())
               .bind("maxRetries", m.maxRetries())
               .execute();
+          SpecPolicies.write(h, id, m, now);
         });
+  }
+
+  @Override
+  public int archive(int maxUnits) {
+    return Archiving.archive(store, this, maxUnits);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -198,6 +204,7 @@ final class SqlWorkSpec implements WorkSpec {
     if (units.isEmpty()) {
       return true;
     }
+    store.tell(h, spec, UnitEvents.Transition.ADDED, units.size()); // told only if this commits
     List<NewWorkUnit> existing = new ArrayList<>();
     List<NewWorkUnit> found = dialect.insertUnitsIfAbsent(h, specId, units);
     if (found != null) {
@@ -476,7 +483,8 @@ final class SqlWorkSpec implements WorkSpec {
                 + " FROM work_unit WHERE spec_id = :spec AND unit_key = :key");
     PreparedBatch activate =
         h.prepareBatch(
-            "UPDATE work_unit SET status = :unitStatus, attempt_count = attempt_count + 1,"
+            "UPDATE work_unit SET status = :unitStatus, ended_us = :ended,"
+                + " attempt_count = attempt_count + 1,"
                 + " active_attempt_id = (SELECT MAX(a.id) FROM attempt a"
                 + " WHERE a.unit_id = work_unit.id)"
                 + " WHERE id = (SELECT id FROM work_unit WHERE spec_id = :spec AND unit_key = :key)");
@@ -495,6 +503,7 @@ final class SqlWorkSpec implements WorkSpec {
           .add();
       activate
           .bind("unitStatus", Codes.unitCodeFor(a.status()))
+          .bind("ended", SqlStore.micros(a.endTime()))
           .bind("spec", id)
           .bind("key", key)
           .add();

@@ -219,14 +219,19 @@ final class SqlWorker implements Worker {
     if (request == null) {
       throw new InvalidRequestException("request must not be null");
     }
-    return store.leasing(
-        namespace.id(),
-        () ->
-            store.tx(
-                (h, now) -> {
-                  row(h);
-                  return Leasing.lease(h, store, namespace, this, request, now);
-                }));
+    return store.longPoll()
+        .request(
+            namespace.name(),
+            request,
+            () ->
+                store.leasing(
+                    namespace.id(),
+                    () ->
+                        store.tx(
+                            (h, now) -> {
+                              row(h);
+                              return Leasing.lease(h, store, namespace, this, request, now);
+                            })));
   }
 
   @Override

@@ -62,6 +62,21 @@
  * every daemon, at every instant. Leases of such a spec run one at a time; leases of other specs
  * never take the lock. Finishing or expiring a unit only lowers the count and takes no spec lock.
  *
+ * <p>A rate-limited spec is such a spec too: its token bucket is two columns of its row ({@code
+ * rate_tokens} at {@code rate_as_of_us}), which a lease reads under the row lock, refills by the
+ * transaction's clock, spends and writes back before committing ({@code SpecPolicies}). So a rate
+ * limit holds across every daemon as exactly as {@code max_running} does, up to the daemons' clock
+ * skew.
+ *
+ * <h2>Retention</h2>
+ *
+ * <p>{@code work_unit.ended_us} holds when a finished or failed unit's active attempt ended (set with
+ * the status, in the same statement), and the index {@code work_unit_ended (spec_id, status,
+ * ended_us, id)} lists a spec's ended units oldest first; on PostgreSQL it is partial ({@code WHERE
+ * status >= 3}), so adding and leasing units never touch it. {@code WorkSpec.archive} ({@code
+ * Archiving}) deletes in transactions of at most 1,000 units that lock only those units (never the
+ * spec's row or available units), so leases go on during a sweep.
+ *
  * <h2>Lock order</h2>
  *
  * <p>Every transaction that changes a unit and its attempts locks the unit's row first, then
@@ -111,5 +126,14 @@
  * may start at the same time (Flyway serializes migrations with a database lock). {@link
  * io.coordinate.sql.SqlConfig#schema()} puts the tables in a schema of their own, so separate sets
  * of namespaces can share one database.
+ *
+ * <h2>Advisory locks</h2>
+ *
+ * <p>A namespace's locks ({@link io.coordinate.api.Namespace#locks()}, the CBOR-RPC lock methods)
+ * are rows of {@code path_lock}, keyed by the path's canonical key ({@link
+ * io.coordinate.api.locks.LockPath}): the path and its ancestors are found by key, its descendants
+ * as a range of the primary key. Each call that changes locks first locks the namespace's row, so
+ * the lock calls of a namespace run one at a time across every daemon on the database, and deletes
+ * the namespace's expired rows; reads skip expired rows. Deadlines come from the backend's clock.
  */
 package io.coordinate.sql;

@@ -8,6 +8,8 @@ import io.coordinate.api.AttemptRequest;
 import io.coordinate.api.Coordinate;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.NewWorkUnit;
+import io.coordinate.api.RateLimit;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkUnit;
 import io.coordinate.api.WorkUnitKey;
@@ -207,6 +209,81 @@ abstract class CliContract {
     assertThat(ns().workSpec("s").meta(false).paused()).isFalse();
     assertThat(ok("delete-spec", "s").out()).isEqualTo("deleted work spec s\n");
     assertThat(ns().workSpecNames()).isEmpty();
+  }
+
+  @Test
+  void rateLimitSetsChangesAndRemovesTheLimit() throws IOException {
+    ns().setWorkSpec(Map.of("name", "s", "priority", 4));
+    assertThat(ok("rate-limit", "s", "2.5").out())
+        .isEqualTo("limited work spec s to 2.5 units a second, at most 3 at once\n");
+    assertThat(ns().workSpec("s").meta(false).rateLimit()).isEqualTo(new RateLimit(2.5, 0));
+    JsonNode doc = json(ok("rate-limit", "s", "10", "--burst", "50", "--json").out());
+    assertThat(doc.get("work_spec").textValue()).isEqualTo("s");
+    assertThat(doc.get("rate_limit").doubleValue()).isEqualTo(10.0);
+    assertThat(doc.get("rate_burst").intValue()).isEqualTo(50);
+    assertThat(ns().workSpec("s").meta(false).rateLimit()).isEqualTo(new RateLimit(10, 50));
+    assertThat(ns().workSpec("s").meta(false).priority()).as("the rest stays").isEqualTo(4);
+
+    for (String[] bad : List.of(new String[] {"rate-limit", "s", "-1"},
+        new String[] {"rate-limit", "s", "NaN"}, new String[] {"rate-limit", "s", "fast"},
+        new String[] {"rate-limit", "s", "5", "--burst", "0"},
+        new String[] {"rate-limit", "s", "0", "--burst", "5"})) {
+      Cli.Result r = cli.run(bad);
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+    }
+    assertThat(ns().workSpec("s").meta(false).rateLimit()).isEqualTo(new RateLimit(10, 50));
+
+    assertThat(ok("rate-limit", "s", "0").out()).isEqualTo("removed the rate limit of work spec s\n");
+    assertThat(ns().workSpec("s").meta(false).rateLimit().unlimited()).isTrue();
+    assertThat(cli.run("rate-limit", "nope", "1").exitCode()).isEqualTo(ExitCodes.FAILED);
+  }
+
+  @Test
+  void retentionShowsAndChangesThePolicy() throws IOException {
+    ns().setWorkSpec(Map.of("name", "s", "retain_failed_count", 5));
+    assertThat(ok("retention", "s").out())
+        .isEqualTo("work spec s keeps finished units forever; failed units at most 5\n");
+    assertThat(ok("retention", "s", "--finished-for", "7d", "--finished-count", "1000",
+            "--failed-for", "90m").out())
+        .isEqualTo("work spec s keeps finished units for 604800 s, at most 1000; failed units"
+            + " for 5400 s, at most 5\n");
+    assertThat(ns().workSpec("s").meta(false).retention())
+        .isEqualTo(new Retention(Duration.ofDays(7), 1000, Duration.ofMinutes(90), 5));
+    JsonNode doc = json(ok("retention", "s", "--failed-for", "30", "--json").out());
+    assertThat(doc.get("retain_failed_seconds").doubleValue()).isEqualTo(30.0);
+    assertThat(doc.get("retain_finished_count").intValue()).isEqualTo(1000);
+
+    for (String[] bad : List.of(new String[] {"retention", "s", "--finished-for", "soon"},
+        new String[] {"retention", "s", "--failed-for", "-1h"},
+        new String[] {"retention", "s", "--failed-count", "-1"},
+        new String[] {"retention", "s", "--keep-all", "--failed-count", "3"})) {
+      Cli.Result r = cli.run(bad);
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+    }
+    assertThat(ns().workSpec("s").meta(false).retention().failedFor())
+        .isEqualTo(Duration.ofSeconds(30));
+
+    assertThat(ok("retention", "s", "--keep-all").out())
+        .isEqualTo("work spec s keeps finished units forever; failed units forever\n");
+    assertThat(ns().workSpec("s").meta(false).retention()).isEqualTo(Retention.NONE);
+  }
+
+  @Test
+  void archiveAppliesTheRetentionPolicyNow() throws IOException {
+    WorkSpec s = ns().setWorkSpec(Map.of("name", "s", "retain_finished_count", 2));
+    Worker w = ns().worker("w");
+    for (int i = 0; i < 5; i++) {
+      WorkUnit u = s.addWorkUnit(WorkUnitKey.of("u" + i), Map.of(), WorkUnitMeta.DEFAULT);
+      w.makeAttempt(u, Duration.ofMinutes(5)).finish(null);
+    }
+    s.addWorkUnit(WorkUnitKey.of("waiting"), Map.of(), WorkUnitMeta.DEFAULT);
+    assertThat(ok("archive", "s", "--max", "1").out()).isEqualTo("archived 1 unit\n");
+    JsonNode doc = json(ok("archive", "s", "--json").out());
+    assertThat(doc.get("archived").longValue()).isEqualTo(2);
+    assertThat(ok("archive", "s").out()).isEqualTo("archived 0 units\n");
+    assertThat(s.countWorkUnitStatus().get(WorkUnitStatus.FINISHED)).isEqualTo(2);
+    assertThat(s.countWorkUnitStatus().get(WorkUnitStatus.AVAILABLE)).isEqualTo(1);
+    assertThat(cli.run("archive", "s", "--max", "-1").exitCode()).isEqualTo(ExitCodes.USAGE);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.coordinate.client;
 
 import io.coordinate.api.InvalidRequestException;
+import io.coordinate.api.Locks;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.NoSuchWorkerException;
 import io.coordinate.api.WorkSpec;
@@ -84,6 +85,11 @@ record RemoteNamespace(Transport http, String name) implements Namespace {
       after = page.nextAfter();
     } while (after != null);
     return out;
+  }
+
+  @Override
+  public Locks locks() {
+    return new RemoteLocks(this);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.coordinate.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.NewWorkUnit;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecDefinition;
 import io.coordinate.api.WorkSpecMeta;
@@ -101,6 +102,13 @@ record RemoteWorkSpec(RemoteNamespace namespace, String name) implements WorkSpe
     body.put("max_running", meta.maxRunning());
     body.put("max_getwork", meta.maxAttemptsReturned());
     body.put("max_retries", meta.maxRetries());
+    body.put("rate_limit", meta.rateLimit().perSecond());
+    body.put("rate_burst", meta.rateLimit().burst());
+    Retention r = meta.retention();
+    body.put("retain_finished_seconds", Wire.seconds(r.finishedFor()));
+    body.put("retain_finished_count", r.finishedCount());
+    body.put("retain_failed_seconds", Wire.seconds(r.failedFor()));
+    body.put("retain_failed_count", r.failedCount());
     http().call("PATCH", path() + "/meta", body, Wire.MetaView.class, target());
   }
 
@@ -177,6 +185,18 @@ record RemoteWorkSpec(RemoteNamespace namespace, String name) implements WorkSpe
   public int deleteWorkUnits(WorkUnitQuery query) {
     return change(requireQuery(query), "DELETE", "/work-units", null, Wire.Counted::deleted,
         "deleted");
+  }
+
+  @Override
+  public int archive(int maxUnits) {
+    if (maxUnits < 0) {
+      throw new InvalidRequestException(
+          "the most units to archive must not be negative: " + maxUnits);
+    }
+    Wire.Archived answer =
+        http().call("POST", path() + "/archive", Map.of("max_units", maxUnits),
+            Wire.Archived.class, target());
+    return Wire.require(answer.archived(), "archived");
   }
 
   @Override

@@ -123,7 +123,12 @@ record RemoteWorker(RemoteNamespace namespace, String name) implements Worker {
     body.put("available_gb", request.availableGb());
     body.put("work_specs", request.workSpecs());
     body.put("runtimes", request.runtimes());
-    return attempts(http().call("POST", path() + "/work", body, Wire.AttemptList.class, target()));
+    if (request.waits()) {
+      body.put("wait", Wire.seconds(request.waitUpTo()));
+    }
+    return attempts(
+        http()
+            .call("POST", path() + "/work", body, Wire.AttemptList.class, target(), request.waitUpTo()));
   }
 
   @Override

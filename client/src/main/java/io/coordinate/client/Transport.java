@@ -88,9 +88,18 @@ final class Transport implements AutoCloseable {
    * @param answer the record to read a 2xx answer into ({@link JsonNode} for any)
    */
   <T> T call(String method, String path, Object body, Class<T> answer, Target target) {
+    return call(method, path, body, answer, target, Duration.ZERO);
+  }
+
+  /**
+   * {@link #call(String, String, Object, Class, Target)} for a request the daemon may hold for
+   * {@code wait} before it answers (a long-poll): its timeout is that much longer.
+   */
+  <T> T call(
+      String method, String path, Object body, Class<T> answer, Target target, Duration wait) {
     HttpResponse<byte[]> response =
         exchange(method, path, body == null ? null : write(body), "application/json",
-            BodyHandlers.ofByteArray());
+            BodyHandlers.ofByteArray(), wait);
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       return read(response.body(), answer, method, path);
@@ -105,12 +114,22 @@ final class Transport implements AutoCloseable {
    */
   <T> HttpResponse<T> exchange(
       String method, String path, byte[] body, String contentType, BodyHandler<T> answer) {
+    return exchange(method, path, body, contentType, answer, Duration.ZERO);
+  }
+
+  private <T> HttpResponse<T> exchange(
+      String method,
+      String path,
+      byte[] body,
+      String contentType,
+      BodyHandler<T> answer,
+      Duration wait) {
     if (closed) {
       throw new BackendUnavailableException("the remote client of " + base + " is closed");
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(requestTimeout)
+            .timeout(requestTimeout.plus(wait))
             .header("Accept", "application/json");
     if (authorization != null) {
       request.header("Authorization", authorization);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coordinate.api.AttemptStatus;
 import io.coordinate.api.BackendUnavailableException;
 import io.coordinate.api.MaintenanceState;
+import io.coordinate.api.RateLimit;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkUnitCounts;
 import io.coordinate.api.WorkUnitKey;
@@ -53,6 +55,8 @@ final class Wire {
 
   record Counted(Integer added, Integer deleted, Integer changed) {}
 
+  record Archived(Integer archived) {}
+
   record Counts(Map<String, Long> counts) {}
 
   record Maintenance(Boolean on, String reason, String since) {}
@@ -76,7 +80,10 @@ final class Wire {
     }
   }
 
-  /** A work spec's meta; the two counts only when asked for. */
+  /**
+   * A work spec's meta; the two counts only when asked for. A daemon older than rate limits and
+   * retention leaves their fields out: none of either.
+   */
   record MetaView(
       Integer priority,
       Integer weight,
@@ -91,6 +98,12 @@ final class Wire {
       String then,
       String runtime,
       Double minGb,
+      Double rateLimit,
+      Integer rateBurst,
+      Double retainFinishedSeconds,
+      Integer retainFinishedCount,
+      Double retainFailedSeconds,
+      Integer retainFailedCount,
       Long availableCount,
       Long pendingCount) {
 
@@ -114,7 +127,21 @@ final class Wire {
           then,
           runtime,
           minGb == null ? 0 : minGb,
+          new RateLimit(orZero(rateLimit), orZero(rateBurst)),
+          new Retention(
+              duration(orZero(retainFinishedSeconds)),
+              orZero(retainFinishedCount),
+              duration(orZero(retainFailedSeconds)),
+              orZero(retainFailedCount)),
           Optional.ofNullable(counts));
+    }
+
+    private static double orZero(Double v) {
+      return v == null ? 0 : v;
+    }
+
+    private static int orZero(Integer v) {
+      return v == null ? 0 : v;
     }
   }
 

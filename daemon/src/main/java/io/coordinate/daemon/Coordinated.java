@@ -3,11 +3,14 @@ package io.coordinate.daemon;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.coordinate.api.Coordinate;
+import io.coordinate.api.scheduling.LongPoll;
 import io.coordinate.api.data.DataValues;
+import io.coordinate.api.retention.RetentionSweeper;
 import io.coordinate.cache.CacheSettings;
 import io.coordinate.cache.CachingCoordinate;
 import io.coordinate.memory.MemoryCoordinate;
 import io.coordinate.rest.AdminServer;
+import io.coordinate.rpc.ArchiveCounter;
 import io.coordinate.rpc.CborRpcServer;
 import io.coordinate.sql.SqlConfig;
 import io.coordinate.sql.SqlCoordinate;
@@ -169,6 +172,16 @@ public final class Coordinated implements Callable<Integer> {
       })
   Path adminTokenFile;
 
+  @Option(
+      names = "--retention-interval",
+      paramLabel = "SECONDS",
+      description = {
+        "how often finished and failed units beyond their work spec's retention are archived",
+        "(deleted), 0 for never (default: ${DEFAULT-VALUE})"
+      },
+      defaultValue = "60")
+  long retentionIntervalSeconds;
+
   /** The admin API's port when no {@code --http} is given. */
   public static final int DEFAULT_HTTP_PORT = 5980;
 
@@ -221,13 +234,21 @@ public final class Coordinated implements Callable<Integer> {
       CborRpcServer server,
       AdminServer admin,
       Duration stopDeadline,
-      DaemonMetrics metrics) {
+      DaemonMetrics metrics,
+      LongPoll longPoll,
+      RetentionSweeper retention) {
     /**
-     * Stops gracefully: the servers first (answering requests in flight), then the store, then the
-     * metrics. {@code admin} is null when the admin API is off.
+     * Stops gracefully: requests waiting for work answer empty at once, then the servers stop
+     * (answering requests in flight), then the store, then the metrics. {@code admin} is null when
+     * the admin API is off, {@code retention} when its sweeps are; a sweep under way stops at its
+     * next batch, before the store closes.
      */
     public void stop() {
       try {
+        if (retention != null) {
+          retention.close();
+        }
+        longPoll.close();
         server.stop(stopDeadline);
       } finally {
         try {
@@ -246,10 +267,16 @@ public final class Coordinated implements Callable<Integer> {
   public Running start() throws IOException {
     Map<String, Object> globalConfig = Config.load(config);
     InetSocketAddress address = Addresses.parse(cborrpc, CborRpcServer.DEFAULT_PORT);
+    if (retentionIntervalSeconds < 0) {
+      throw new IllegalArgumentException(
+          "--retention-interval must be a number of seconds, 0 for off: "
+              + retentionIntervalSeconds);
+    }
     DaemonMetrics metrics = new DaemonMetrics();
+    LongPoll longPoll = new LongPoll();
     Coordinate coordinate;
     try {
-      coordinate = openBackend(backend, schema, metrics);
+      coordinate = openBackend(backend, schema, metrics, longPoll);
     } catch (IOException | RuntimeException e) {
       metrics.close();
       throw e;
@@ -278,8 +305,10 @@ public final class Coordinated implements Callable<Integer> {
                   .withGlobalConfig(globalConfig)
                   .withMeterRegistry(metrics.registry()));
       AdminServer admin = startAdmin(coordinate, metrics);
+      RetentionSweeper retention = startRetention(coordinate, metrics);
       return new Running(
-          coordinate, server, admin, Duration.ofSeconds(stopDeadlineSeconds), metrics);
+          coordinate, server, admin, Duration.ofSeconds(stopDeadlineSeconds), metrics, longPoll,
+          retention);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.stop(Duration.ZERO);
@@ -311,6 +340,23 @@ public final class Coordinated implements Callable<Integer> {
     return new AdminServer(settings).start();
   }
 
+  /** The retention sweeper, as {@code --retention-interval} says; null when off. */
+  private RetentionSweeper startRetention(Coordinate coordinate, DaemonMetrics metrics) {
+    if (retentionIntervalSeconds == 0) {
+      log.info("retention: off (finished and failed units are kept)");
+      return null;
+    }
+    Duration interval = Duration.ofSeconds(retentionIntervalSeconds);
+    log.info("retention: every {} s, in batches of {} units", retentionIntervalSeconds,
+        RetentionSweeper.DEFAULT_BATCH);
+    return new RetentionSweeper(
+            coordinate,
+            interval,
+            RetentionSweeper.DEFAULT_BATCH,
+            new RetentionLog(new ArchiveCounter(metrics.registry()), interval))
+        .start();
+  }
+
   private Optional<String> adminToken() throws IOException {
     if (adminTokenFile != null) {
       String first = Files.readString(adminTokenFile).lines().findFirst().orElse("").strip();
@@ -325,16 +371,17 @@ public final class Coordinated implements Callable<Integer> {
 
   /**
    * The backend a {@code --backend} value names, reporting its unit transitions to {@code
-   * metrics} (and a SQL backend its connection pool and statement count).
+   * metrics} (and a SQL backend its connection pool and statement count), its requests for work
+   * waiting in {@code longPoll}.
    */
-  static Coordinate openBackend(String spec, String schema, DaemonMetrics metrics)
-      throws IOException {
+  static Coordinate openBackend(
+      String spec, String schema, DaemonMetrics metrics, LongPoll longPoll) throws IOException {
     if (spec.equals("memory")) {
       if (schema != null) {
         throw new IllegalArgumentException("--schema names a SQL schema; the memory backend has none");
       }
       log.info("backend: in memory (nothing is kept after the daemon stops)");
-      return MemoryCoordinate.create(Clock.systemUTC(), metrics.unitEvents());
+      return MemoryCoordinate.create(Clock.systemUTC(), metrics.unitEvents(), longPoll);
     }
     if (!spec.startsWith("jdbc:") && !spec.startsWith("postgres://") && !spec.startsWith("postgresql://")) {
       Files.createDirectories(Path.of(spec));
@@ -349,7 +396,8 @@ public final class Coordinated implements Callable<Integer> {
     return SqlCoordinate.open(
         config
             .withUnitEvents(metrics.unitEvents())
-            .withMeterRegistry(metrics.registry()));
+            .withMeterRegistry(metrics.registry())
+            .withLongPoll(longPoll));
   }
 
   /** Reads the YAML configuration file into a data map ({@code get_config}'s answer). */

@@ -20,6 +20,7 @@ import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.WorkUnitMeta;
 import io.coordinate.api.WorkUnitQuery;
 import io.coordinate.api.WorkUnitStatus;
+import io.coordinate.api.retention.RetentionSweeper;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -69,6 +70,7 @@ final class AdminRoutes {
   private final WorkerRoutes workers;
   private final AttemptRoutes attempts;
   private final TransferRoutes transfer;
+  private final LockRoutes locks;
   private final MaintenanceWatch maintenance;
   private final Duration requestTimeout;
 
@@ -87,6 +89,7 @@ final class AdminRoutes {
     this.workers = new WorkerRoutes(lookup, mapper, maintenance);
     this.attempts = new AttemptRoutes(lookup, mapper);
     this.transfer = new TransferRoutes(lookup, mapper, maintenance, clock);
+    this.locks = new LockRoutes(lookup, mapper);
   }
 
   /**
@@ -143,6 +146,7 @@ final class AdminRoutes {
         change(HandlerType.DELETE, UNITS, this::deleteUnits),
         change(HandlerType.POST, UNITS + "/retry", this::retryUnits),
         change(HandlerType.POST, UNITS + "/priority", this::changePriorities),
+        change(HandlerType.POST, SPEC + "/archive", this::archive),
         new Route(HandlerType.GET, UNIT, this::unit),
         change(HandlerType.PUT, UNIT + "/meta", attempts::setUnitMeta),
         change(HandlerType.PATCH, UNIT + "/meta", attempts::setUnitPriority),
@@ -167,7 +171,14 @@ final class AdminRoutes {
         new Route(HandlerType.POST, WORKER + "/work", workers::requestWork),
         new Route(HandlerType.GET, WORKER + "/attempts", workers::allAttempts),
         new Route(HandlerType.GET, WORKER + "/active-attempts", workers::activeAttempts),
-        new Route(HandlerType.GET, WORKER + "/child-attempts", workers::childAttempts));
+        new Route(HandlerType.GET, WORKER + "/child-attempts", workers::childAttempts),
+        // Advisory locks
+        new Route(HandlerType.POST, NS + "/locks/lock", locks::lock),
+        new Route(HandlerType.POST, NS + "/locks/lock-some", locks::lockSome),
+        new Route(HandlerType.POST, NS + "/locks/renew", locks::renew),
+        new Route(HandlerType.POST, NS + "/locks/unlock", locks::unlock),
+        new Route(HandlerType.POST, NS + "/locks/owners", locks::owners),
+        new Route(HandlerType.POST, NS + "/locks/delete-tree", locks::deleteTree));
   }
 
   void mount(JavalinDefaultRouting router) {
@@ -406,6 +417,21 @@ final class AdminRoutes {
       after = page.getLast().key();
     }
     ctx.json(new Views.Retried(retried));
+  }
+
+  /** The most units one archive request may delete, so that it ends within its deadline. */
+  static final int MAX_ARCHIVE_UNITS = 100_000;
+
+  /** Deletes finished and failed units beyond the spec's retention, up to {@code max_units}. */
+  private void archive(Context ctx) throws JsonProcessingException {
+    allowOnly(ctx, Set.of());
+    Views.ArchiveBody body = Json.readOptionalObject(mapper, ctx.body(), Views.ArchiveBody.class);
+    int max = body.maxUnits() == null ? RetentionSweeper.DEFAULT_BATCH : body.maxUnits();
+    if (max < 0 || max > MAX_ARCHIVE_UNITS) {
+      throw new ApiException(400, "invalid_request",
+          "max_units must be from 0 to " + MAX_ARCHIVE_UNITS + ": " + max);
+    }
+    ctx.json(new Views.Archived(lookup.spec(ctx).archive(max)));
   }
 
   private void changePriorities(Context ctx) throws JsonProcessingException {

@@ -1,10 +1,12 @@
 package io.coordinate.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coordinate.api.Attempt;
 import io.coordinate.api.AttemptState;
 import io.coordinate.api.GoneException;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkUnit;
@@ -57,7 +59,10 @@ final class Views {
   /**
    * A work spec's meta. {@code interval} is in seconds; {@code next_continuous} is ISO-8601;
    * {@code max_getwork} is {@link WorkSpecMeta#maxAttemptsReturned()}, named as in definitions;
-   * {@code available_count} and {@code pending_count} only when counts were asked for.
+   * {@code rate_limit} (units a second, 0: none) and {@code rate_burst} (0: the default) are the
+   * rate limit, the {@code retain_*} fields the retention policy (seconds and counts, 0: keep), all
+   * named as in definitions; {@code available_count} and {@code pending_count} only when counts
+   * were asked for.
    */
   record MetaView(
       int priority,
@@ -73,6 +78,12 @@ final class Views {
       String then,
       String runtime,
       double minGb,
+      double rateLimit,
+      int rateBurst,
+      double retainFinishedSeconds,
+      int retainFinishedCount,
+      double retainFailedSeconds,
+      int retainFailedCount,
       @JsonInclude(JsonInclude.Include.NON_NULL) Long availableCount,
       @JsonInclude(JsonInclude.Include.NON_NULL) Long pendingCount) {
     static MetaView of(WorkSpecMeta m) {
@@ -90,6 +101,12 @@ final class Views {
           m.nextWorkSpecName(),
           m.runtime(),
           m.minMemoryGb(),
+          m.rateLimit().perSecond(),
+          m.rateLimit().burst(),
+          seconds(m.retention().finishedFor()),
+          m.retention().finishedCount(),
+          seconds(m.retention().failedFor()),
+          m.retention().failedCount(),
           m.counts().map(WorkSpecMeta.Counts::available).orElse(null),
           m.counts().map(WorkSpecMeta.Counts::pending).orElse(null));
     }
@@ -112,7 +129,13 @@ final class Views {
       Integer maxRunning,
       Integer maxGetwork,
       Integer maxRetries,
-      String nextContinuous) {
+      String nextContinuous,
+      Double rateLimit,
+      Integer rateBurst,
+      Double retainFinishedSeconds,
+      Integer retainFinishedCount,
+      Double retainFailedSeconds,
+      Integer retainFailedCount) {
 
     /** {@code current} with this patch applied; the meta record checks the ranges. */
     WorkSpecMeta applyTo(WorkSpecMeta current) {
@@ -144,7 +167,26 @@ final class Views {
       if (nextContinuous != null) {
         m = m.withNextContinuous(Requests.instant(nextContinuous, "next_continuous"));
       }
-      return m;
+      if (rateLimit != null) {
+        m = m.withRateLimit(m.rateLimit().withPerSecond(rateLimit));
+      }
+      if (rateBurst != null) {
+        m = m.withRateLimit(m.rateLimit().withBurst(rateBurst));
+      }
+      Retention r = m.retention();
+      if (retainFinishedSeconds != null) {
+        r = r.withFinishedFor(Retention.seconds(retainFinishedSeconds, "retain_finished_seconds"));
+      }
+      if (retainFinishedCount != null) {
+        r = r.withFinishedCount(retainFinishedCount);
+      }
+      if (retainFailedSeconds != null) {
+        r = r.withFailedFor(Retention.seconds(retainFailedSeconds, "retain_failed_seconds"));
+      }
+      if (retainFailedCount != null) {
+        r = r.withFailedCount(retainFailedCount);
+      }
+      return m.withRetention(r);
     }
   }
 
@@ -370,13 +412,19 @@ final class Views {
       Double lifetime,
       Double availableGb,
       List<String> workSpecs,
-      List<String> runtimes) {}
+      List<String> runtimes,
+      @JsonProperty("wait") Double waitSeconds) {}
 
   record Added(int added) {}
 
   record Deleted(int deleted) {}
 
   record Retried(int retried) {}
+
+  /** The body of {@code POST .../archive}: the most units to delete (default 1,000). */
+  record ArchiveBody(Integer maxUnits) {}
+
+  record Archived(int archived) {}
 
   record Changed(int changed) {}
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coordinate.api.Attempt;
 import io.coordinate.api.AttemptRequest;
+import io.coordinate.api.Deadline;
 import io.coordinate.api.MaintenanceState;
 import io.coordinate.api.MaintenanceWatch;
 import io.coordinate.api.Namespace;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.jetty.server.Request;
 
 /**
  * The handlers of workers ({@code /api/v1/namespaces/{ns}/workers...}); {@link
@@ -31,6 +33,10 @@ final class WorkerRoutes {
 
   /** Set on an empty answer to a request for work while maintenance mode is on: its reason. */
   static final String MAINTENANCE_HEADER = "Coordinate-Maintenance";
+
+  /** What a waiting request's connection may stay quiet beyond its wait: the rest of its work. */
+  private static final Duration LONG_POLL_IDLE_MARGIN =
+      Deadline.DEFAULT_REQUEST_TIMEOUT.plusSeconds(10);
 
   private final Lookup lookup;
   private final ObjectMapper mapper;
@@ -123,6 +129,9 @@ final class WorkerRoutes {
     double gb = body.availableGb() == null ? 0 : finite(body.availableGb(), "available_gb");
     List<String> specs = names(body.workSpecs(), "work_specs");
     List<String> runtimes = names(body.runtimes(), "runtimes");
+    Duration wait =
+        body.waitSeconds() == null ? Duration.ZERO : seconds(body.waitSeconds(), "wait", false);
+    AttemptRequest request = new AttemptRequest(n, lifetime, gb, specs, runtimes, wait);
     Worker worker = lookup.worker(ctx);
     MaintenanceState state = maintenance.current();
     if (state.on()) {
@@ -131,8 +140,14 @@ final class WorkerRoutes {
       ctx.json(new Views.AttemptList(List.of()));
       return;
     }
-    List<Attempt> attempts =
-        worker.requestAttempts(new AttemptRequest(n, lifetime, gb, specs, runtimes));
+    if (request.waits()) {
+      // Jetty drops a connection quiet for its idle timeout (30 s), waiting requests included.
+      Request.getBaseRequest(ctx.req())
+          .getHttpChannel()
+          .getEndPoint()
+          .setIdleTimeout(wait.plus(LONG_POLL_IDLE_MARGIN).toMillis());
+    }
+    List<Attempt> attempts = worker.requestAttempts(request);
     ctx.json(new Views.AttemptList(Views.AttemptView.ofAll(attempts)));
   }
 

@@ -43,6 +43,9 @@
  *       available_count} and {@code pending_count}</td></tr>
  *   <tr><td>{@code PATCH S/meta}</td><td>changes the meta fields in the body; answers the new
  *       meta</td></tr>
+ *   <tr><td>{@code POST S/archive}</td><td>body {@code {"max_units": n}} (optional, 0 to 100,000,
+ *       1,000 by default): deletes up to n finished and failed units beyond the spec's retention,
+ *       those that ended first first, with their attempts; {@code {"archived": n}}</td></tr>
  *   <tr><td>{@code GET S/counts}</td><td>{@code {"counts": {...}}}, below</td></tr>
  *   <tr><td>{@code GET S/work-units?status=&from=&after=&key=&limit=}</td>
  *       <td>{@code {"work_units": [unit summary, ...], "next_after": key or null}}: one page in
@@ -95,13 +98,31 @@
  *       now + lifetime; the worker</td></tr>
  *   <tr><td>{@code POST W/work}</td><td>body (every field optional, an empty body too) {@code
  *       {"work_units": 1, "lifetime": 900, "available_gb": 0, "work_specs": [name, ...],
- *       "runtimes": [...]}}: leases up to {@code work_units} units of one spec the scheduler
- *       picks (absent lists: any); {@code {"attempts": [attempt, ...]}}, empty when there is no
- *       work</td></tr>
+ *       "runtimes": [...], "wait": 0}}: leases up to {@code work_units} units of one spec the
+ *       scheduler picks (absent lists: any); {@code {"attempts": [attempt, ...]}}, empty when
+ *       there is no work. With {@code wait} (seconds, at most 300) and no work now, the answer
+ *       comes as soon as work arrives, or empty when the wait is over (a long-poll)</td></tr>
  *   <tr><td>{@code GET W/attempts}</td><td>{@code {"attempts": [...]}}: every attempt it made
  *       (of units that still exist), oldest first</td></tr>
  *   <tr><td>{@code GET W/active-attempts}</td><td>its pending attempts</td></tr>
  *   <tr><td>{@code GET W/child-attempts}</td><td>the pending attempts of its children</td></tr>
+ *   <tr><td>{@code POST P/locks/lock}</td><td>body {@code {"owner": text, "timeout": seconds,
+ *       "paths": [[label, ...], ...]}}: locks every path or none (see {@link
+ *       io.coordinate.api.Locks}); {@code {"locked": true, "blocked": null}} or {@code {"locked":
+ *       false, "blocked": i}}, the index of the first path that cannot be locked. Labels are data
+ *       values in the tagged forms; a timeout of zero or less gives a lock that has expired
+ *       already</td></tr>
+ *   <tr><td>{@code POST P/locks/lock-some}</td><td>the same body; locks what it can, in order;
+ *       {@code {"locked": [boolean, ...]}}</td></tr>
+ *   <tr><td>{@code POST P/locks/renew}</td><td>the same body; all or none, each path held by the
+ *       owner; {@code {"renewed": true, "refused": null}} or {@code {"renewed": false, "refused":
+ *       {"index": i, "holder": owner or null}}}</td></tr>
+ *   <tr><td>{@code POST P/locks/unlock}</td><td>body {@code {"owner", "paths"}}; all or none;
+ *       {@code {"unlocked": ..., "refused": ...}} as for renew</td></tr>
+ *   <tr><td>{@code POST P/locks/owners}</td><td>body {@code {"paths"}}; {@code {"owners": [owner
+ *       or null, ...]}} (a read, sent as a {@code POST} for its body)</td></tr>
+ *   <tr><td>{@code POST P/locks/delete-tree}</td><td>body {@code {"label": label}}: drops every
+ *       lock whose path begins with it; {@code {"status": "ok"}}</td></tr>
  * </table>
  *
  * <p>Query filters: {@code status} is a comma-separated list of unit statuses ({@code available},
@@ -191,14 +212,20 @@
  *   <li>{@code meta}: {@code priority}, {@code weight}, {@code paused}, {@code continuous}, {@code
  *       can_be_continuous}, {@code interval} (seconds, fractional), {@code next_continuous}
  *       (ISO-8601 instant), {@code max_running}, {@code max_getwork}, {@code max_retries}, {@code
- *       then} ("" for none), {@code runtime}, {@code min_gb}; and, from {@code GET
- *       S/meta?counts=true} only, {@code available_count} and {@code pending_count}.
+ *       then} ("" for none), {@code runtime}, {@code min_gb}, {@code rate_limit} (units a second,
+ *       0: none), {@code rate_burst} (0: the default), {@code retain_finished_seconds}, {@code
+ *       retain_finished_count}, {@code retain_failed_seconds}, {@code retain_failed_count} (0:
+ *       keep); and, from {@code GET S/meta?counts=true} only, {@code available_count} and {@code
+ *       pending_count}.
  *   <li>{@code counts}: every unit status with its exact count, zeros included: {@code available},
  *       {@code pending}, {@code finished}, {@code failed}, {@code delayed}.
  *   <li>PATCH meta body: an object with any of {@code priority}, {@code weight}, {@code
  *       max_running}, {@code max_getwork}, {@code max_retries} (32-bit integers), {@code paused},
  *       {@code continuous} (booleans), {@code interval} (non-negative seconds), {@code
- *       next_continuous} (ISO-8601). Absent fields keep their value.
+ *       next_continuous} (ISO-8601), {@code rate_limit} (0 to 1e9), {@code rate_burst}, {@code
+ *       retain_finished_count}, {@code retain_failed_count} (non-negative integers), {@code
+ *       retain_finished_seconds}, {@code retain_failed_seconds} (non-negative seconds). Absent
+ *       fields keep their value; a {@code rate_limit} alone keeps the burst as it was given.
  *   <li>Every body is read strictly: unknown fields, {@code null}, wrong types (including {@code
  *       "5"} for 5, 5 for {@code "5"}, 1.5 for an integer, 1 for true) and trailing content are 400
  *       {@code malformed_body}, as is a missing required field, and nothing changes. Out-of-range

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.NoSuchWorkSpecException;
+import io.coordinate.api.RateLimit;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkUnitKey;
@@ -186,6 +188,79 @@ class WorkSpecRoutesTest extends RouteTestSupport {
     assertError(call("PATCH", S + "/meta", "{\"next_continuous\":null}"), 400, "malformed_body");
     assertError(call("PATCH", S + "/meta", "{\"interval\":-1}"), 400, "invalid_request");
     assertThat(ns.workSpec("s1").meta(false).nextContinuous()).isEqualTo(Instant.EPOCH);
+  }
+
+  @Test
+  void patchMetaSetsTheRateLimitAndRetentionAndRefusesBadValues() throws Exception {
+    ns.setWorkSpec(Map.of("name", "s1", "rate_limit", 2, "retain_failed_count", 7));
+    open();
+    JsonNode before = ok(S + "/meta");
+    assertThat(before.get("rate_limit").asDouble()).isEqualTo(2.0);
+    assertThat(before.get("rate_burst").asInt()).isZero();
+    assertThat(before.get("retain_failed_count").asInt()).isEqualTo(7);
+    assertThat(before.get("retain_finished_seconds").asDouble()).isZero();
+
+    JsonNode meta = ok("PATCH", S + "/meta", "{\"rate_limit\":0.5,\"rate_burst\":3,"
+        + "\"retain_finished_seconds\":86400,\"retain_finished_count\":100,"
+        + "\"retain_failed_seconds\":3600.5}");
+    assertThat(meta.get("rate_limit").asDouble()).isEqualTo(0.5);
+    assertThat(meta.get("rate_burst").asInt()).isEqualTo(3);
+    assertThat(meta.get("retain_finished_seconds").asDouble()).isEqualTo(86400.0);
+    assertThat(meta.get("retain_failed_seconds").asDouble()).isEqualTo(3600.5);
+    WorkSpecMeta m = ns.workSpec("s1").meta(false);
+    assertThat(m.rateLimit()).isEqualTo(new RateLimit(0.5, 3));
+    assertThat(m.retention())
+        .isEqualTo(new Retention(Duration.ofDays(1), 100, Duration.ofMillis(3_600_500), 7));
+
+    // A rate alone keeps the burst as given.
+    ok("PATCH", S + "/meta", "{\"rate_limit\":8}");
+    assertThat(ns.workSpec("s1").meta(false).rateLimit()).isEqualTo(new RateLimit(8, 3));
+
+    for (String bad : List.of("{\"rate_limit\":-1}", "{\"rate_limit\":2e9}",
+        "{\"rate_burst\":-1}", "{\"retain_finished_seconds\":-5}",
+        "{\"retain_failed_count\":-1}", "{\"retain_failed_seconds\":1e12}")) {
+      assertError(call("PATCH", S + "/meta", bad), 400, "invalid_request");
+    }
+    assertError(call("PATCH", S + "/meta", "{\"rate_limit\":\"fast\"}"), 400,
+        "malformed_body");
+    assertError(call("PATCH", S + "/meta", "{\"rate_burst\":1.5}"), 400, "malformed_body");
+    // A bad field refuses the whole change, the good fields of it too.
+    assertError(call("PATCH", S + "/meta", "{\"priority\":9,\"rate_limit\":-1}"), 400,
+        "invalid_request");
+    WorkSpecMeta after = ns.workSpec("s1").meta(false);
+    assertThat(after.priority()).isZero();
+    assertThat(after.rateLimit()).isEqualTo(new RateLimit(8, 3));
+  }
+
+  @Test
+  void archiveDeletesUnitsBeyondTheRetention() throws Exception {
+    WorkSpec spec = ns.setWorkSpec(Map.of("name", "s1", "retain_finished_count", 1));
+    var w = ns.worker("w");
+    for (String k : List.of("a", "b", "c", "d")) {
+      spec.addWorkUnit(WorkUnitKey.of(k), Map.of(), WorkUnitMeta.DEFAULT);
+      w.makeAttempt(spec.workUnit(WorkUnitKey.of(k)), Duration.ofMinutes(1)).finish(null);
+      clock.advance(Duration.ofSeconds(1));
+    }
+    spec.addWorkUnit(WorkUnitKey.of("e"), Map.of(), WorkUnitMeta.DEFAULT);
+    open();
+    assertThat(ok("POST", S + "/archive", "{\"max_units\":2}"))
+        .isEqualTo(json("{\"archived\":2}"));
+    assertThat(ns.workSpec("s1").countWorkUnitStatus().total()).isEqualTo(3);
+    // No body: up to the default batch.
+    assertThat(ok("POST", S + "/archive", null)).isEqualTo(json("{\"archived\":1}"));
+    assertThat(ok("POST", S + "/archive", "{}")).isEqualTo(json("{\"archived\":0}"));
+    List<String> left = new ArrayList<>();
+    ns.workSpec("s1").workUnits(io.coordinate.api.WorkUnitQuery.all())
+        .forEach(u -> left.add(u.key().toString()));
+    assertThat(left).containsExactly("d", "e");
+
+    assertError(call("POST", S + "/archive", "{\"max_units\":-1}"), 400, "invalid_request");
+    assertError(call("POST", S + "/archive", "{\"max_units\":1000001}"), 400,
+        "invalid_request");
+    assertError(call("POST", S + "/archive", "{\"max_units\":\"all\"}"), 400,
+        "malformed_body");
+    assertError(call("POST", S + "/archive", "{\"units\":1}"), 400, "malformed_body");
+    assertError(call("POST", SPECS + "/nope/archive", "{}"), 404, "no_such_work_spec");
   }
 
   @Test

@@ -73,7 +73,8 @@ public final class CborRpcServer implements AutoCloseable {
    * @param namespace the namespace served ("" is the Python default)
    * @param maxFrameBytes the largest request frame accepted
    * @param globalConfig what {@code get_config} returns (the daemon's configuration)
-   * @param clock the time {@code now} and lock expiry use
+   * @param clock the time {@code now} answers (lock expiry, like every deadline in the queue,
+   *     follows the backend's clock)
    * @param frameTimeout how long a client may take to send the rest of a frame once its first byte
    *     has arrived, in all (a client trickling a byte now and then does not restart it); past it,
    *     the client gets an error and is disconnected (a client that stalls half-way cannot hold its

@@ -76,7 +76,7 @@ final class JobServer {
     new UnitMethods(this).register();
     new WorkMethods(this).register();
     new WorkerMethods(this).register();
-    new LockMethods(this, new MemoryLockStore(settings.clock())).register();
+    new LockMethods(this).register();
     // After the methods: their names bound the method tag.
     this.metrics = new RpcMetrics(settings.meterRegistry(), methods.keySet(), connected);
   }

@@ -1,12 +1,17 @@
 package io.coordinate.rpc;
 
+import io.coordinate.api.Locks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The lock methods: {@code lock}, {@code locksome}, {@code renew}, {@code readlock}, {@code
- * unlock}, {@code delete_namespace}. Timeouts are seconds: 0 means a minute, and at most a million.
+ * unlock}, {@code delete_namespace}, over the served namespace's {@link Locks}. The backend keeps
+ * the locks, so every daemon serving the namespace from one store shares them, and their deadlines
+ * follow the backend's clock. Timeouts are seconds: 0 means a minute, and at most a million.
  */
 final class LockMethods {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -14,37 +19,43 @@ final class LockMethods {
   static final long MAX_TIMEOUT_SECONDS = 1_000_000;
 
   private final JobServer server;
-  private final LockStore locks;
 
-  LockMethods(JobServer server, LockStore locks) {
+  LockMethods(JobServer server) {
     this.server = server;
-    this.locks = locks;
   }
 
   void register() {
     server.pair("lock", 3, 3, false, this::lock);
     server.pair("locksome", 3, 3, null, this::locksome);
     server.pair("renew", 3, 3, false, this::renew);
-    server.bare("readlock", 1, 1, p -> locks.owners(paths(p, 0)));
+    server.bare("readlock", 1, 1, p -> locks().owners(paths(p, 0)));
     server.pair("unlock", 2, 2, false, this::unlock);
     server.bare(
         "delete_namespace",
         1,
         1,
         p -> {
-          locks.deleteTree(p.raw(0));
+          locks().deleteTree(p.raw(0));
           return 0L;
         });
   }
 
+  /** The locks of the namespace served now (it is replaced when destroyed behind the server). */
+  private Locks locks() {
+    return server.namespace().locks();
+  }
+
   private Object lock(Params p) {
-    List<?> blocked = locks.lockAll(p.string(0, "owner"), timeout(p, 1), paths(p, 2));
-    return blocked == null ? JobServer.ok(true) : JobServer.soft(false, blocked + " is not lockable");
+    List<List<?>> paths = paths(p, 2);
+    OptionalInt blocked = locks().lockAll(p.string(0, "owner"), timeout(p, 1), paths);
+    return blocked.isEmpty()
+        ? JobServer.ok(true)
+        : JobServer.soft(false, paths.get(blocked.getAsInt()) + " is not lockable");
   }
 
   private Object locksome(Params p) {
     List<List<?>> paths = paths(p, 2);
-    boolean[] locked = locks.lockSome(p.string(0, "owner"), timeout(p, 1), paths);
+    boolean[] locked = locks().lockSome(p.string(0, "owner"), timeout(p, 1), paths);
     List<Object> result = new ArrayList<>(paths.size());
     for (int i = 0; i < paths.size(); i++) {
       result.add(locked[i] ? paths.get(i) : null);
@@ -53,13 +64,27 @@ final class LockMethods {
   }
 
   private Object renew(Params p) {
-    String why = locks.renewAll(p.string(0, "owner"), timeout(p, 1), paths(p, 2));
-    return why == null ? JobServer.ok(true) : JobServer.soft(false, why);
+    List<List<?>> paths = paths(p, 2);
+    Optional<Locks.Refusal> refused = locks().renewAll(p.string(0, "owner"), timeout(p, 1), paths);
+    if (refused.isEmpty()) {
+      return JobServer.ok(true);
+    }
+    Locks.Refusal r = refused.get();
+    // Worded as the reference server words it: Python's None where nobody holds the path.
+    String holder = r.holder() == null ? "None" : r.holder();
+    return JobServer.soft(false, paths.get(r.index()) + " is held by " + holder);
   }
 
   private Object unlock(Params p) {
-    String why = locks.unlockAll(p.string(0, "owner"), paths(p, 1));
-    return why == null ? JobServer.ok(true) : JobServer.soft(false, why);
+    List<List<?>> paths = paths(p, 1);
+    Optional<Locks.Refusal> refused = locks().unlockAll(p.string(0, "owner"), paths);
+    if (refused.isEmpty()) {
+      return JobServer.ok(true);
+    }
+    Locks.Refusal r = refused.get();
+    Object path = paths.get(r.index());
+    return JobServer.soft(
+        false, r.holder() == null ? path + " is not held" : path + " is held by " + r.holder());
   }
 
   /** Whole seconds; 0 is a minute, at most a million either way (negative: already expired). */

@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Coordinate backend = MemoryCoordinate.create(Clock.systemUTC(), new MeteredUnitEvents(registry));
  * }</pre>
  *
- * <p>A spec's five counters are registered together the first time anything happens to it, so
- * each starts from zero in the registry; after that an event is two map look-ups and an add.
+ * <p>A spec's counters (one per transition) are registered together the first time anything happens
+ * to it, so each starts from zero in the registry; after that an event is two map look-ups and an
+ * add.
  * Counters of deleted specs stay (counters never go back).
  */
 public final class MeteredUnitEvents implements UnitEvents {

@@ -81,6 +81,7 @@ final class RpcMetrics {
   private final Counter frameTimeouts;
   private final Counter writeTimeouts;
   private final Gauge connections;
+  private final ArchiveCounter archived;
 
   /**
    * Registers the meters; {@code methods} are the method names the server has, and {@code
@@ -100,6 +101,7 @@ final class RpcMetrics {
         Counter.builder(CONNECTIONS_REFUSED)
             .description("CBOR-RPC connections refused because the connection limit was reached")
             .register(registry);
+    this.archived = new ArchiveCounter(registry);
     this.frameTimeouts = timedOutCounter(FRAME);
     this.writeTimeouts = timedOutCounter(WRITE);
     this.connections =
@@ -107,6 +109,11 @@ final class RpcMetrics {
             .description("CBOR-RPC clients connected now")
             .strongReference(true)
             .register(registry);
+  }
+
+  /** Counts the units the {@code archive} call deletes. */
+  ArchiveCounter archived() {
+    return archived;
   }
 
   private Counter timedOutCounter(String phase) {

@@ -1,6 +1,7 @@
 package io.coordinate.rpc;
 
 import io.coordinate.api.NoSuchWorkSpecException;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.data.ByteString;
@@ -118,8 +119,42 @@ final class SpecMethods {
       Object max = options.get("max_running");
       meta = meta.withMaxRunning(max == null ? 0 : Numbers.requireInt(max, "max_running"));
     }
-    spec.setMeta(meta);
+    // Keys of this daemon's own (Python clients never send them); null, like absent in a
+    // definition, is none: no limit, keep forever.
+    if (options.containsKey("rate_limit")) {
+      double rate = orZero(options.get("rate_limit"), "rate_limit");
+      meta = meta.withRateLimit(meta.rateLimit().withPerSecond(rate));
+    }
+    if (options.containsKey("rate_burst")) {
+      int burst = Numbers.optionalInt(options.get("rate_burst"), 0, "rate_burst");
+      meta = meta.withRateLimit(meta.rateLimit().withBurst(burst));
+    }
+    Retention r = meta.retention();
+    if (options.containsKey("retain_finished_seconds")) {
+      r = r.withFinishedFor(Retention.seconds(
+          orZero(options.get("retain_finished_seconds"), "retain_finished_seconds"),
+          "retain_finished_seconds"));
+    }
+    if (options.containsKey("retain_finished_count")) {
+      r = r.withFinishedCount(
+          Numbers.optionalInt(options.get("retain_finished_count"), 0, "retain_finished_count"));
+    }
+    if (options.containsKey("retain_failed_seconds")) {
+      r = r.withFailedFor(Retention.seconds(
+          orZero(options.get("retain_failed_seconds"), "retain_failed_seconds"),
+          "retain_failed_seconds"));
+    }
+    if (options.containsKey("retain_failed_count")) {
+      r = r.withFailedCount(
+          Numbers.optionalInt(options.get("retain_failed_count"), 0, "retain_failed_count"));
+    }
+    spec.setMeta(meta.withRetention(r));
     return JobServer.ok(true);
+  }
+
+  /** A number option where null means 0. */
+  private static double orZero(Object v, String name) {
+    return v == null ? 0 : Numbers.requireDouble(v, name);
   }
 
   private Object getWorkSpecMeta(Params p) {
@@ -130,6 +165,13 @@ final class SpecMethods {
     result.put("interval", meta.interval().toNanos() / 1e9);
     result.put("max_running", (long) meta.maxRunning());
     result.put("weight", (long) meta.weight());
+    result.put("rate_limit", meta.rateLimit().perSecond());
+    result.put("rate_burst", (long) meta.rateLimit().burst());
+    Retention r = meta.retention();
+    result.put("retain_finished_seconds", r.finishedFor().toNanos() / 1e9);
+    result.put("retain_finished_count", (long) r.finishedCount());
+    result.put("retain_failed_seconds", r.failedFor().toNanos() / 1e9);
+    result.put("retain_failed_count", (long) r.failedCount());
     return JobServer.ok(result);
   }
 

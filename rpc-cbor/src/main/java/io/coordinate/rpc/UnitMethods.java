@@ -12,6 +12,7 @@ import io.coordinate.api.WorkUnitQuery;
 import io.coordinate.api.WorkUnitStatus;
 import io.coordinate.api.Worker;
 import io.coordinate.api.data.Tuple;
+import io.coordinate.api.retention.RetentionSweeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -402,14 +403,18 @@ final class UnitMethods {
   }
 
   /**
-   * {@code archive([options])}: removes finished and failed units beyond the retention the daemon
-   * is configured with. No retention is configured by default (as with the Python daemon), so
-   * nothing is removed; the call is accepted for compatibility and answers null.
+   * {@code archive([options])}: one retention sweep of the served namespace now, on this
+   * connection's thread: every work spec with a retention policy (see {@link
+   * io.coordinate.api.Retention}) loses its finished and failed units beyond it. Specs without one
+   * (the default, as with the Python daemon) keep everything. The options are accepted and
+   * ignored; the answer is null, as the Python server's.
    */
   private Object archive(Params p) {
     if (p.size() == 1 && p.raw(0) != null) {
       p.map(0, "options");
     }
+    RetentionSweeper.sweep(
+        server.namespace(), RetentionSweeper.DEFAULT_BATCH, server.metrics().archived());
     return null;
   }
 }

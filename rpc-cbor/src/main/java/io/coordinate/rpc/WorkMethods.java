@@ -69,7 +69,12 @@ final class WorkMethods {
     }
     AttemptRequest request =
         new AttemptRequest(
-            maxJobs, lease(options.get("lease_time")), availableGb, specNames, PYTHON_RUNTIMES);
+            maxJobs,
+            lease(options.get("lease_time")),
+            availableGb,
+            specNames,
+            PYTHON_RUNTIMES,
+            wait(options.get("wait")));
     long start = System.nanoTime(); // the lease and the data it hands out: what workers wait for
     List<Object> units;
     try {
@@ -86,11 +91,30 @@ final class WorkMethods {
       server.metrics().getWorkFailed(System.nanoTime() - start);
       throw e;
     }
-    server.metrics().getWork(units.size(), System.nanoTime() - start);
+    if (!request.waits()) { // a long-poll's time is mostly the wait it asked for
+      server.metrics().getWork(units.size(), System.nanoTime() - start);
+    }
     if (maxJobsOption == null || maxJobs == 1) {
       return JobServer.ok(units.isEmpty() ? NOTHING : units.get(0));
     }
     return JobServer.ok(units);
+  }
+
+  /**
+   * How long to wait for work when there is none, in seconds: absent (as from every Python client)
+   * is 0, answering at once; at most {@link AttemptRequest#MAX_WAIT}.
+   */
+  static Duration wait(Object option) {
+    if (option == null) {
+      return Duration.ZERO;
+    }
+    double seconds = Numbers.requireDouble(option, "wait");
+    if (!(seconds >= 0 && seconds <= AttemptRequest.MAX_WAIT.toSeconds())) {
+      throw new RpcError(
+          "get_work: wait must be between 0 and " + AttemptRequest.MAX_WAIT.toSeconds()
+              + " seconds");
+    }
+    return Duration.ofNanos(Math.round(seconds * 1e9));
   }
 
   /** The requested lease: 300 s when absent or outside 1 s .. 1 day. */

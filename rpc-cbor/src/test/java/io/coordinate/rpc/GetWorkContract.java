@@ -9,6 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coordinate.api.data.Tuple;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code get_work}: reply shapes, leases and their bounds, spec restrictions. */
@@ -139,5 +144,44 @@ interface GetWorkContract extends RpcFixture {
     List<Object> got = getOne("w", 60);
     assertThat(got.get(0)).isEqualTo(b("c"));
     assertThat(got.get(1)).isInstanceOf(io.coordinate.api.data.ByteString.class);
+  }
+
+  @Test
+  default void withWaitAGetWorkAnswersWhenAnotherClientAddsAUnit() throws Exception {
+    defineSpec("s");
+    RpcTestClient adder = newClient(true);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<List<Object>> waiting =
+          pool.submit(
+              () ->
+                  rpc().pair("get_work", "w", map("lease_time", 60L, "max_jobs", 1L, "wait", 30L)));
+      Thread.sleep(300);
+      assertThat(waiting).as("waiting for work").isNotDone();
+      adder.ok("add_work_units", "s", list(list(b("arrived"), map())));
+      List<Object> reply = waiting.get(10, TimeUnit.SECONDS);
+      assertThat(reply.get(1)).isNull();
+      assertThat(RpcTestClient.asList(reply.get(0)).get(1)).isEqualTo(b("arrived"));
+    }
+  }
+
+  @Test
+  default void withWaitAndNoWorkGetWorkAnswersNothingOnceTheWaitIsOver() throws IOException {
+    defineSpec("s");
+    long start = System.nanoTime();
+    List<Object> reply = rpc().pair("get_work", "w", map("max_jobs", 3L, "wait", 0.5));
+    assertThat(reply.get(0)).isEqualTo(List.of());
+    assertThat(System.nanoTime() - start).as("waited half a second").isGreaterThan(490_000_000L);
+  }
+
+  @Test
+  default void aWaitOutsideZeroToFiveMinutesIsAnError() throws IOException {
+    defineSpec("s");
+    for (Object wait : List.of(-1L, 301L, b("ten"))) {
+      rpc().send("get_work", "w", map("max_jobs", 1L, "wait", wait));
+      Map<Object, Object> response = rpc().receive();
+      assertThat(RpcTestClient.errorMessage(response)).as("wait %s", wait).contains("wait");
+    }
+    addUnits("s", "k");
+    assertThat(getOne("w", 60).get(1)).as("the connection still serves").isEqualTo(b("k"));
   }
 }

@@ -10,6 +10,7 @@ import io.coordinate.api.data.ByteString;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +151,25 @@ interface LockMethodsContract extends RpcFixture {
     assertThat(readlock(list("a"))).containsExactly((String) null);
     assertThat(rpc().pair("lock", "o2", -1e300, list(list("b")))).containsExactly(true, null);
     assertThat(lock("o3", 10, list("b"))).containsExactly(true, null);
+  }
+
+  @Test
+  default void theLocksAreTheNamespacesAndGoWithIt() throws IOException {
+    lock("o1", 10, list("a"));
+    destroyNamespaceBehindServer();
+    assertThat(readlock(list("a"))).as("a namespace made anew").containsExactly((String) null);
+    assertThat(lock("o2", 10, list("a"))).containsExactly(true, null);
+    assertThat(readlock(list("a"))).containsExactly("o2");
+  }
+
+  @Test
+  default void aPathOfMoreThan32LabelsIsAnErrorReply() throws IOException {
+    Object[] labels = new Object[33];
+    Arrays.fill(labels, "l");
+    assertThatThrownBy(() -> lock("o1", 10, list(labels)))
+        .isInstanceOf(RpcTestClient.ServerError.class);
+    assertThat(lock("o1", 10, list(Arrays.copyOf(labels, 32))))
+        .containsExactly(true, null);
   }
 
   @Test

@@ -160,6 +160,25 @@ class RpcMetricsTest {
   }
 
   @Test
+  void unitsArchivedCountPerSpec() throws IOException {
+    try (RpcTestClient rpc = connect()) {
+      rpc.ok("set_work_spec", map("name", "s", "retain_finished_count", 1L));
+      rpc.ok("add_work_units", "s", list(list(b("a"), map()), list(b("b"), map()),
+          list(b("c"), map())));
+      for (String key : new String[] {"a", "b", "c"}) {
+        rpc.ok("update_work_unit", "s", b(key), map("status", 4L));
+      }
+      assertThat(registry.find(ArchiveCounter.NAME).counter()).isNull();
+      rpc.call("archive");
+    }
+    assertThat(
+            registry.get(ArchiveCounter.NAME).tag("namespace", "").tag("work_spec", "s")
+                .counter().count())
+        .isEqualTo(2.0);
+    assertThat(registry.scrape()).contains("coordinate_units_archived_total{");
+  }
+
+  @Test
   void connectionsAreGaugedAndCounted() throws Exception {
     assertThat(connections()).isZero();
     RpcTestClient first = connect();

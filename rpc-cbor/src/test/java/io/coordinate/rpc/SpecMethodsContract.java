@@ -164,6 +164,66 @@ interface SpecMethodsContract extends RpcFixture {
   }
 
   @Test
+  default void controlWorkSpecSetsTheRateLimitAndGetWorkHonoursIt() throws IOException {
+    defineSpec("s");
+    addUnits("s", "a", "b", "c", "d", "e", "f");
+    assertThat(meta("s")).containsEntry("rate_limit", 0.0).containsEntry("rate_burst", 0L);
+    rpc().ok("control_work_spec", "s", map("rate_limit", 2L, "rate_burst", 2L));
+    assertThat(meta("s")).containsEntry("rate_limit", 2.0).containsEntry("rate_burst", 2L);
+    Map<Object, Object> request = map("lease_time", 60L, "max_jobs", 10L);
+    assertThat(RpcTestClient.asList(rpc().pair("get_work", "w", request).get(0))).hasSize(2);
+    assertThat(RpcTestClient.asList(rpc().pair("get_work", "w", request).get(0))).isEmpty();
+    clock().advance(java.time.Duration.ofMillis(500));
+    assertThat(RpcTestClient.asList(rpc().pair("get_work", "w", request).get(0))).hasSize(1);
+
+    // None is no limit, like an absent key in a definition.
+    rpc().ok("control_work_spec", "s", map("rate_limit", null));
+    assertThat(meta("s")).containsEntry("rate_limit", 0.0);
+    assertThat(RpcTestClient.asList(rpc().pair("get_work", "w", request).get(0))).hasSize(3);
+  }
+
+  @Test
+  default void controlWorkSpecSetsRetentionAndGetWorkSpecMetaReportsIt() throws IOException {
+    defineSpec("s", "retain_failed_count", 4L);
+    assertThat(meta("s"))
+        .containsEntry("retain_finished_seconds", 0.0)
+        .containsEntry("retain_finished_count", 0L)
+        .containsEntry("retain_failed_seconds", 0.0)
+        .containsEntry("retain_failed_count", 4L);
+    rpc().ok(
+        "control_work_spec",
+        "s",
+        map("retain_finished_seconds", 3600L, "retain_finished_count", 10L,
+            "retain_failed_seconds", 1.5));
+    assertThat(meta("s"))
+        .containsEntry("retain_finished_seconds", 3600.0)
+        .containsEntry("retain_finished_count", 10L)
+        .containsEntry("retain_failed_seconds", 1.5)
+        .containsEntry("retain_failed_count", 4L);
+  }
+
+  @Test
+  default void controlWorkSpecRefusesBadLimitsAndChangesNothing() throws IOException {
+    defineSpec("s");
+    for (Object[] bad : List.of(
+        new Object[] {map("status", 2L, "rate_limit", -1L), "rate_limit"},
+        new Object[] {map("rate_limit", "fast"), "rate_limit"},
+        new Object[] {map("rate_burst", -2L), "rate_burst"},
+        new Object[] {map("retain_finished_seconds", -1L), "retain_finished_seconds"},
+        new Object[] {map("retain_failed_count", 1.5), "retain_failed_count"})) {
+      assertThatThrownBy(() -> rpc().call("control_work_spec", "s", bad[0]))
+          .isInstanceOf(RpcTestClient.ServerError.class)
+          .hasMessageContaining((String) bad[1]);
+    }
+    assertThat(meta("s"))
+        .containsEntry("status", 1L)
+        .containsEntry("rate_limit", 0.0)
+        .containsEntry("rate_burst", 0L)
+        .containsEntry("retain_finished_seconds", 0.0)
+        .containsEntry("retain_failed_count", 0L);
+  }
+
+  @Test
   default void specMethodsOnAMissingSpecAnswerInBand() throws IOException {
     List<Object> control = rpc().pair("control_work_spec", "nope", map("status", 2L));
     assertThat(control.get(0)).isEqualTo(false);

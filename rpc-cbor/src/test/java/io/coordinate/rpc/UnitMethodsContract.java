@@ -258,6 +258,34 @@ interface UnitMethodsContract extends RpcFixture {
   }
 
   @Test
+  default void archiveDeletesFinishedAndFailedUnitsBeyondEachSpecsRetention() throws IOException {
+    defineSpec("s", "retain_finished_count", 1L, "retain_failed_seconds", 60L);
+    defineSpec("keep");
+    addUnits("s", "a", "b", "c", "x", "y");
+    addUnits("keep", "k");
+    for (String key : List.of("a", "b", "x", "y")) {
+      assertThat(update("s", b(key), "status", key.startsWith("x") || key.startsWith("y")
+          ? 5L : 4L, "lease_time", 60L)).containsExactly(true, null);
+      clock().advance(java.time.Duration.ofSeconds(40));
+    }
+    assertThat(update("keep", b("k"), "status", 4L)).containsExactly(true, null);
+    clock().advance(java.time.Duration.ofDays(30));
+
+    rpc().send("archive", new Object[0]);
+    Map<Object, Object> response = rpc().receive();
+    assertThat(response).containsKey("result");
+    assertThat(response.get("result")).isNull();
+
+    // a: finished, but b finished later and only one is kept; x and y failed over a minute ago.
+    assertThat(statusOf("s", b("a"))).isNull();
+    assertThat(statusCode("s", b("b"))).isEqualTo(4L);
+    assertThat(statusCode("s", b("c"))).isEqualTo(1L);
+    assertThat(statusOf("s", b("x"))).isNull();
+    assertThat(statusOf("s", b("y"))).isNull();
+    assertThat(statusCode("keep", b("k"))).as("no policy, nothing archived").isEqualTo(4L);
+  }
+
+  @Test
   default void archiveAlwaysCarriesANullResult() throws IOException {
     defineSpec("s");
     for (Object[] params : List.of(new Object[0], new Object[] {map("work_spec_names", list("s"))})) {

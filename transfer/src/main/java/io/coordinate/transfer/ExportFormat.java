@@ -20,11 +20,13 @@ import java.util.Map;
  * what it holds. In order:
  *
  * <pre>{@code
- * {"type":"header","format":"coordinate-export","version":1,"namespace":"","exported_at":"...",
+ * {"type":"header","format":"coordinate-export","version":2,"namespace":"","exported_at":"...",
  *  "work_specs":2,"work_units":1000000}
  * {"type":"work_spec","name":"s","definition":{...},"meta":{"priority":0,"weight":20,
  *  "paused":false,"continuous":false,"interval":0.0,"next_continuous":"...","max_running":0,
- *  "max_getwork":1,"max_retries":0}}
+ *  "max_getwork":1,"max_retries":0,"rate_limit":0.0,"rate_burst":0,
+ *  "retain_finished_seconds":0.0,"retain_finished_count":0,"retain_failed_seconds":0.0,
+ *  "retain_failed_count":0}}
  * {"type":"worker","name":"w1","parent":null,"mode":"RUN","data":{...},"active":true,
  *  "expiration":"...","last_update":"..."}
  * {"type":"work_unit","spec":"s","unit":{snapshot}}
@@ -44,8 +46,11 @@ public final class ExportFormat {
   /** The header's {@code format}. */
   public static final String FORMAT = "coordinate-export";
 
-  /** The version this code writes and the newest it reads. */
-  public static final int VERSION = 1;
+  /**
+   * The version this code writes and the newest it reads. Version 2 added the rate limit and
+   * retention to a spec's meta; a version 1 file leaves them as the definition says.
+   */
+  public static final int VERSION = 2;
 
   public static final String HEADER = "header";
   public static final String WORK_SPEC = "work_spec";
@@ -80,6 +85,12 @@ public final class ExportFormat {
     meta.put("max_running", m.maxRunning());
     meta.put("max_getwork", m.maxAttemptsReturned());
     meta.put("max_retries", m.maxRetries());
+    meta.put("rate_limit", m.rateLimit().perSecond());
+    meta.put("rate_burst", m.rateLimit().burst());
+    meta.put("retain_finished_seconds", m.retention().finishedFor().toNanos() / 1e9);
+    meta.put("retain_finished_count", m.retention().finishedCount());
+    meta.put("retain_failed_seconds", m.retention().failedFor().toNanos() / 1e9);
+    meta.put("retain_failed_count", m.retention().failedCount());
     Map<String, Object> r = record(WORK_SPEC);
     r.put("name", name);
     r.put("definition", definition);
@@ -189,6 +200,14 @@ public final class ExportFormat {
       throw bad(line, "field \"" + field + "\" must be a non-negative number");
     }
     return Duration.ofNanos(Math.round(v.doubleValue() * 1e9));
+  }
+
+  static double number(JsonNode record, String field, long line) {
+    JsonNode v = record.get(field);
+    if (v == null || !v.isNumber() || !Double.isFinite(v.doubleValue())) {
+      throw bad(line, "field \"" + field + "\" must be a number");
+    }
+    return v.doubleValue();
   }
 
   static int integer(JsonNode record, String field, long line) {

@@ -3,7 +3,10 @@ package io.coordinate.transfer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.Namespace;
+import io.coordinate.api.RateLimit;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpec;
+import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.Worker;
 import io.coordinate.api.WorkUnitSnapshot;
 import io.coordinate.api.data.JsonData;
@@ -121,14 +124,40 @@ public final class Importer {
     int maxRunning = ExportFormat.integer(meta, "max_running", line);
     int maxGetwork = ExportFormat.integer(meta, "max_getwork", line);
     int maxRetries = ExportFormat.integer(meta, "max_retries", line);
+    // Version 1 files have neither: the spec keeps what its definition says.
+    RateLimit rateLimit = null;
+    Retention retention = null;
+    try {
+      if (meta.has("rate_limit")) {
+        rateLimit =
+            new RateLimit(
+                ExportFormat.number(meta, "rate_limit", line),
+                ExportFormat.integer(meta, "rate_burst", line));
+      }
+      if (meta.has("retain_finished_seconds")) {
+        retention =
+            new Retention(
+                ExportFormat.seconds(meta, "retain_finished_seconds", line),
+                ExportFormat.integer(meta, "retain_finished_count", line),
+                ExportFormat.seconds(meta, "retain_failed_seconds", line),
+                ExportFormat.integer(meta, "retain_failed_count", line));
+      }
+    } catch (InvalidRequestException e) {
+      throw ExportFormat.bad(line, e.getMessage());
+    }
+    RateLimit importedRateLimit = rateLimit;
+    Retention importedRetention = retention;
     return () -> {
       WorkSpec spec = ns.setWorkSpec(definition);
       if (!spec.name().equals(name)) {
         throw ExportFormat.bad(line, "the definition names work spec \"" + spec.name()
             + "\", the record \"" + name + "\"");
       }
+      WorkSpecMeta current = spec.meta(false);
       spec.setMeta(
-          spec.meta(false)
+          current
+              .withRateLimit(importedRateLimit != null ? importedRateLimit : current.rateLimit())
+              .withRetention(importedRetention != null ? importedRetention : current.retention())
               .withPriority(priority)
               .withWeight(weight)
               .withPaused(paused)

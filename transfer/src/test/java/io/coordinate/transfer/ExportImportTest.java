@@ -9,6 +9,8 @@ import io.coordinate.api.Coordinate;
 import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.NewWorkUnit;
+import io.coordinate.api.RateLimit;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.Worker;
@@ -51,8 +53,12 @@ class ExportImportTest {
     Namespace ns = source.namespace("prod");
     WorkSpec first =
         ns.setWorkSpec(Map.of("name", "first", "then", "second", "priority", 3L, "nice", 2L));
-    ns.setWorkSpec(Map.of("name", "second", "max_running", 2L));
-    first.setMeta(first.meta(false).withPaused(true).withMaxRetries(4));
+    ns.setWorkSpec(Map.of("name", "second", "max_running", 2L, "rate_limit", 3L,
+        "retain_failed_count", 9L));
+    // A rate limit and retention of its own, not the definition's: the export must carry them.
+    first.setMeta(first.meta(false).withPaused(true).withMaxRetries(4)
+        .withRateLimit(new RateLimit(12.5, 40))
+        .withRetention(new Retention(Duration.ofDays(2), 500, Duration.ofMinutes(90), 0)));
     List<NewWorkUnit> units = new ArrayList<>();
     for (int i = 0; i < 2_500; i++) {
       units.add(NewWorkUnit.of(WorkUnitKey.of(String.format("u%05d", i)),
@@ -208,10 +214,10 @@ class ExportImportTest {
     String text = new String(file, StandardCharsets.UTF_8);
     String[] lines = text.split("\n");
 
-    String newer = text.replaceFirst("\"version\":1", "\"version\":2");
+    String newer = text.replaceFirst("\"version\":2", "\"version\":3");
     assertThatThrownBy(() -> new ExportReader(stream(newer)))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("line 1").hasMessageContaining("version 2");
+        .hasMessageContaining("line 1").hasMessageContaining("version 3");
     assertThatThrownBy(() -> new ExportReader(stream("{\"type\":\"work_spec\"}\n")))
         .hasMessageContaining("line 1").hasMessageContaining("header");
 
@@ -230,6 +236,45 @@ class ExportImportTest {
         .hasMessageContaining("line 11");
     assertThat(other.namespace("prod").workSpecNames()).as("the bad batch applied nothing")
         .isEmpty();
+  }
+
+  @Test
+  void rateLimitsAndRetentionTravelAndAVersionOneFileKeepsTheDefinitions() {
+    byte[] file = export(source);
+    String text = new String(file, StandardCharsets.UTF_8);
+    assertThat(text).contains("\"version\":2").contains("\"rate_limit\":12.5")
+        .contains("\"retain_finished_seconds\":172800.0");
+    Coordinate target = open(MemoryCoordinate.create(clock));
+    importAll(file, target.namespace("prod"), 2, 1_000);
+    WorkSpecMeta first = target.namespace("prod").workSpec("first").meta(false);
+    assertThat(first.rateLimit()).isEqualTo(new RateLimit(12.5, 40));
+    assertThat(first.retention())
+        .isEqualTo(new Retention(Duration.ofDays(2), 500, Duration.ofMinutes(90), 0));
+
+    // A version 1 file has neither field: the specs keep what their definitions say.
+    String v1 =
+        text.replaceFirst("\"version\":2", "\"version\":1")
+            .replaceAll(",\"rate_limit\":[^,]*,\"rate_burst\":[^,]*", "")
+            .replaceAll(",\"retain_finished_seconds\":[^,]*,\"retain_finished_count\":[^,]*"
+                + ",\"retain_failed_seconds\":[^,]*,\"retain_failed_count\":[^,}]*", "");
+    assertThat(v1).doesNotContain("rate_burst").doesNotContain("retain_finished");
+    Coordinate old = open(MemoryCoordinate.create(clock));
+    importAll(v1.getBytes(StandardCharsets.UTF_8), old.namespace("prod"), 2, 1_000);
+    assertThat(old.namespace("prod").workSpec("first").meta(false).rateLimit())
+        .isEqualTo(RateLimit.NONE);
+    WorkSpecMeta second = old.namespace("prod").workSpec("second").meta(false);
+    assertThat(second.rateLimit()).isEqualTo(RateLimit.of(3));
+    assertThat(second.retention()).isEqualTo(Retention.NONE.withFailedCount(9));
+
+    // A bad value is refused, naming its line, before anything is applied.
+    String bad = text.replace("\"rate_limit\":12.5", "\"rate_limit\":-12.5");
+    Coordinate refused = open(MemoryCoordinate.create(clock));
+    assertThatThrownBy(() -> importAll(bad.getBytes(StandardCharsets.UTF_8),
+            refused.namespace("prod"), 2, 1_000))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("rate_limit");
+    assertThat(refused.namespace("prod").workSpecNames()).isEmpty();
   }
 
   private static ByteArrayInputStream stream(String text) {

@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Decides which work spec a request for work is served from (SPEC §3 steps 1–3) and how many units
- * it gets (step 4). Pure: the state comes in as {@link Candidate}s with exact counts and randomness
+ * it gets (step 4), honouring each spec's rate limit (a spec without a whole token is no candidate). Pure: the state comes in as {@link Candidate}s with exact counts and randomness
  * from the caller, so a seeded generator makes it deterministic.
  *
  * <p>Among the specs that can do work, only those of the highest priority compete. Each gets the
@@ -29,8 +29,16 @@ public final class Scheduler {
    *
    * @param name the spec's name
    * @param meta its meta, with counts
+   * @param allowance how many units its rate limit lets go now (the whole tokens of its bucket,
+   *     see {@link TokenBucket#allowance}); {@link Integer#MAX_VALUE} when it has no limit. A spec
+   *     with none left is not a candidate.
    */
-  public record Candidate(String name, WorkSpecMeta meta) {}
+  public record Candidate(String name, WorkSpecMeta meta, int allowance) {
+    /** A spec without a rate limit. */
+    public Candidate(String name, WorkSpecMeta meta) {
+      this(name, meta, Integer.MAX_VALUE);
+    }
+  }
 
   /**
    * Chooses the work spec to serve {@code request} from, or empty when none can do work.
@@ -51,7 +59,7 @@ public final class Scheduler {
       if (!request.runtimes().isEmpty() && !request.runtimes().contains(c.meta().runtime())) {
         continue;
       }
-      if (!c.meta().canDoWork(now)) {
+      if (c.allowance() < 1 || !c.meta().canDoWork(now)) {
         continue;
       }
       int p = c.meta().priority();
@@ -113,6 +121,16 @@ public final class Scheduler {
       n = Math.min(n, meta.maxRunning() - meta.pendingCount());
     }
     return (int) Math.max(0, n);
+  }
+
+  /**
+   * {@link #batchSize(AttemptRequest, WorkSpecMeta)}, further capped by the units the spec's rate
+   * limit lets go now.
+   *
+   * @param allowance see {@link Candidate#allowance}
+   */
+  public static int batchSize(AttemptRequest request, WorkSpecMeta meta, int allowance) {
+    return Math.min(batchSize(request, meta), Math.max(0, allowance));
   }
 
   /**

@@ -28,7 +28,11 @@ public abstract class ConformanceKit
         ContinuousContract,
         ChainingContract,
         ConcurrencyContract,
-        TransferContract {
+        RateLimitContract,
+        RetentionContract,
+        LongPollContract,
+        TransferContract,
+        LockContract {
 
   private MutableClock clock;
   private Coordinate coordinate;

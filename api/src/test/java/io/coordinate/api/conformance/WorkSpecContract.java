@@ -16,6 +16,8 @@ import io.coordinate.api.InvalidRequestException;
 import io.coordinate.api.InvalidWorkSpecException;
 import io.coordinate.api.NoSuchWorkSpecException;
 import io.coordinate.api.NoSuchWorkUnitException;
+import io.coordinate.api.RateLimit;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpec;
 import io.coordinate.api.WorkSpecDefinition;
 import io.coordinate.api.WorkSpecMeta;
@@ -352,11 +354,14 @@ public interface WorkSpecContract extends KitFixture {
     WorkSpecMeta request =
         new WorkSpecMeta(
             8, 9, false, false, true, Duration.ZERO, Instant.EPOCH, 0, 0, 0,
-            "elsewhere", "python", 64, Optional.of(new WorkSpecMeta.Counts(5, 5)));
+            "elsewhere", "python", 64, RateLimit.of(3), Retention.NONE.withFinishedCount(2),
+            Optional.of(new WorkSpecMeta.Counts(5, 5)));
     s.setMeta(request);
     WorkSpecMeta after = s.meta(false);
     assertThat(after.priority()).isEqualTo(8);
     assertThat(after.weight()).isEqualTo(9);
+    assertThat(after.rateLimit()).isEqualTo(RateLimit.of(3));
+    assertThat(after.retention()).isEqualTo(Retention.NONE.withFinishedCount(2));
     assertThat(after.canBeContinuous()).isFalse();
     assertThat(after.nextWorkSpecName()).isEqualTo(before.nextWorkSpecName()).isEqualTo("next");
     assertThat(after.runtime()).isEqualTo("go");

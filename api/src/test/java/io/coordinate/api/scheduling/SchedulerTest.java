@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.coordinate.api.AttemptRequest;
+import io.coordinate.api.RateLimit;
+import io.coordinate.api.Retention;
 import io.coordinate.api.WorkSpecMeta;
 import io.coordinate.api.WorkSpecMeta.Counts;
 import io.coordinate.api.scheduling.Scheduler.Candidate;
@@ -39,7 +41,7 @@ class SchedulerTest {
 
   private static WorkSpecMeta meta(int priority, int weight, long available, long pending) {
     return new WorkSpecMeta(priority, weight, false, false, false, Duration.ZERO, Instant.EPOCH, 0,
-        0, 0, "", "", 0, Optional.of(new Counts(available, pending)));
+        0, 0, "", "", 0, RateLimit.NONE, Retention.NONE, Optional.of(new Counts(available, pending)));
   }
 
   private static Candidate spec(String name, int weight, long available, long pending) {
@@ -57,7 +59,7 @@ class SchedulerTest {
   private static Candidate withRuntime(String name, String runtime) {
     WorkSpecMeta m =
         new WorkSpecMeta(0, 1, false, false, false, Duration.ZERO, Instant.EPOCH, 0, 0, 0, "",
-            runtime, 0, Optional.of(new Counts(10, 0)));
+            runtime, 0, RateLimit.NONE, Retention.NONE, Optional.of(new Counts(10, 0)));
     return new Candidate(name, m);
   }
 
@@ -176,6 +178,19 @@ class SchedulerTest {
       List<Candidate> specs = List.of(withRuntime("py", ""), withRuntime("go", "go"));
       assertThat(choose(specs, ANY.withWorkSpecs("py").withRuntimes("go"))).isEmpty();
       assertThat(choose(specs, ANY.withWorkSpecs("py", "go").withRuntimes("go"))).contains("go");
+    }
+  }
+
+  @Nested
+  class RateLimited {
+    @Test
+    void aSpecWithoutAWholeTokenIsNoCandidateAndTheNextPriorityServes() {
+      Candidate out = new Candidate("out", meta(5, 1, 10, 0), 0);
+      Candidate lower = spec("lower", 1);
+      assertThat(choose(List.of(out, lower), ANY)).contains("lower");
+      assertThat(choose(List.of(out), ANY)).isEmpty();
+      assertThat(choose(List.of(new Candidate("one", meta(5, 1, 10, 0), 1), lower), ANY))
+          .contains("one");
     }
   }
 
@@ -480,6 +495,16 @@ class SchedulerTest {
     @Test
     void pendingAboveALoweredMaxRunningGivesZeroNotNegative() {
       assertThat(Scheduler.batchSize(AttemptRequest.of(10), limits(5, 0, 50))).isZero();
+    }
+
+    @Test
+    void theRateLimitsAllowanceCapsTheBatchWithTheOtherCaps() {
+      assertThat(Scheduler.batchSize(AttemptRequest.of(10), limits(0, 0, 0), 3)).isEqualTo(3);
+      assertThat(Scheduler.batchSize(AttemptRequest.of(10), limits(5, 0, 3), 3)).isEqualTo(2);
+      assertThat(Scheduler.batchSize(AttemptRequest.of(10), limits(0, 0, 0), 0)).isZero();
+      assertThat(
+              Scheduler.batchSize(AttemptRequest.of(10), limits(0, 0, 0), Integer.MAX_VALUE))
+          .isEqualTo(10);
     }
 
     @Test
