@@ -9,6 +9,8 @@ import io.coordinate.api.WorkUnitKey;
 import io.coordinate.api.data.DataValues;
 import io.coordinate.api.scheduling.Scheduler;
 import io.coordinate.api.scheduling.TokenBucket;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,14 +40,33 @@ import org.jdbi.v3.core.Handle;
 final class Leasing {
   private Leasing() {}
 
-  /** Rounds of choosing before giving up when every chosen spec was emptied by other workers. */
-  private static final int MAX_ROUNDS = 16;
+  /**
+   * Rounds of choosing (in one transaction, and transactions per request) before giving up when
+   * every chosen spec was emptied or filled by other workers.
+   */
+  static final int MAX_ROUNDS = 16;
 
   private static final String TOO_MANY_RETRIES = "too many retries";
 
   private record Claim(long id, byte[] key, byte[] data, int attemptCount) {}
 
-  static List<Attempt> lease(
+  /**
+   * What one lease transaction did: the attempts it made, or {@code again} when the spec it chose
+   * turned out full (or out of tokens) once its row was locked. Then the transaction should end,
+   * letting go of that lock, and the request be decided again in a new one: choosing another spec
+   * while holding the lock would queue every other lease of the full spec behind this one, and
+   * two such leases waiting for each other's spec would deadlock.
+   */
+  record Outcome(List<Attempt> attempts, boolean again) {
+    static final Outcome AGAIN = new Outcome(List.of(), true);
+
+    static Outcome of(List<Attempt> attempts) {
+      return new Outcome(attempts, false);
+    }
+  }
+
+  /** One lease transaction; see {@link Outcome}. */
+  static Outcome lease(
       Handle h, SqlStore store, SqlNamespace ns, SqlWorker worker, AttemptRequest request, long now) {
     store.sweep(h, now);
     long expiration = now + SqlStore.micros(request.lifetime());
@@ -53,18 +74,7 @@ final class Leasing {
       Map<String, SpecRow> specs = new HashMap<>();
       List<Scheduler.Candidate> candidates = new ArrayList<>();
       h.createQuery(
-              "SELECT "
-                  + SpecRow.COLUMNS
-                  + ", (SELECT COUNT(*) FROM work_unit u WHERE u.spec_id = s.id AND u.status = 2)"
-                  // Not EXISTS: PostgreSQL plans that as a sequential scan once a big spec
-                  // shares the table, passing over its units for every other spec. A scalar
-                  // subquery in the index's order stays on the index.
-                  + " AS pending, CASE WHEN (SELECT 1 FROM work_unit u"
-                  + " WHERE u.spec_id = s.id AND u.status = 1"
-                  + " AND (u.not_before_us IS NULL OR u.not_before_us <= :now)"
-                  + " ORDER BY u.spec_id, u.status, u.priority DESC, u.unit_key"
-                  + " FETCH FIRST 1 ROWS ONLY) IS NOT NULL"
-                  + " THEN 1 ELSE 0 END AS has_available"
+              "SELECT " + SpecRow.COLUMNS + ", " + countsOf("s.id")
                   + " FROM work_spec s WHERE s.namespace_id = :ns")
           .bind("ns", ns.id())
           .bind("now", now)
@@ -75,10 +85,7 @@ final class Leasing {
                 candidates.add(
                     new Scheduler.Candidate(
                         row.name(),
-                        row.meta()
-                            .withCounts(
-                                new WorkSpecMeta.Counts(
-                                    rs.getInt("has_available"), rs.getLong("pending"))),
+                        row.meta().withCounts(counts(rs)),
                         TokenBucket.allowance(
                             row.meta().rateLimit(), row.bucket(), SqlStore.instant(now))));
                 return null;
@@ -88,7 +95,7 @@ final class Leasing {
           Scheduler.choose(
               candidates, request, SqlStore.instant(now), ThreadLocalRandom.current());
       if (chosen.isEmpty()) {
-        return List.of();
+        return Outcome.of(List.of());
       }
       SpecRow spec = specs.get(chosen.get());
       WorkSpecMeta meta =
@@ -110,7 +117,7 @@ final class Leasing {
         bucket = TokenBucket.current(meta.rateLimit(), locked.get().bucket(), SqlStore.instant(now));
         allowance = bucket == null ? Integer.MAX_VALUE : bucket.whole();
         if (allowance < 1 || !meta.canDoWork(SqlStore.instant(now))) {
-          continue; // filled up or out of tokens through another daemon meanwhile: choose again
+          return Outcome.AGAIN; // filled up or out of tokens through another daemon meanwhile
         }
       }
       SqlWorkSpec specHandle = new SqlWorkSpec(ns, spec.id(), spec.name());
@@ -149,10 +156,13 @@ final class Leasing {
           SpecPolicies.saveBucket(h, spec.id(), bucket.take(leased.size()));
         }
         store.tell(h, specHandle, UnitEvents.Transition.LEASED, leased.size());
-        return leased;
+        return Outcome.of(leased);
+      }
+      if (wholeSpecRule) {
+        return Outcome.AGAIN; // emptied by others meanwhile; not while holding its lock
       }
     }
-    return List.of();
+    return Outcome.of(List.of());
   }
 
   /**
@@ -170,28 +180,39 @@ final class Leasing {
     if (row.isEmpty()) {
       return Optional.empty();
     }
-    long pending =
-        h.createQuery("SELECT COUNT(*) FROM work_unit WHERE spec_id = :spec AND status = 2")
-            .bind("spec", specId)
-            .mapTo(Long.class)
-            .one();
-    long available =
-        h.createQuery(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM work_unit WHERE spec_id = :spec AND status = 1"
-                    + " AND (not_before_us IS NULL OR not_before_us <= :now)"
-                    + " FETCH FIRST 1 ROWS ONLY) t")
+    // A statement of its own, after the lock was granted: it sees every lease committed before.
+    WorkSpecMeta.Counts counts =
+        h.createQuery("SELECT " + countsOf(":spec"))
             .bind("spec", specId)
             .bind("now", now)
-            .mapTo(Long.class)
+            .map((rs, ctx) -> counts(rs))
             .one();
     SpecRow r = row.get();
     return Optional.of(
-        new SpecRow(
-            r.id(),
-            r.namespaceId(),
-            r.name(),
-            r.meta().withCounts(new WorkSpecMeta.Counts(available, pending)),
-            r.bucket()));
+        new SpecRow(r.id(), r.namespaceId(), r.name(), r.meta().withCounts(counts), r.bucket()));
+  }
+
+  /**
+   * The select-list items {@code pending} (the spec's pending units) and {@code has_available} (1
+   * if a unit can be leased at {@code :now}, else 0) of the spec whose id is {@code specId}, an SQL
+   * expression. Read by {@link #counts}.
+   */
+  private static String countsOf(String specId) {
+    return "(SELECT COUNT(*) FROM work_unit u WHERE u.spec_id = " + specId + " AND u.status = 2)"
+        // Not EXISTS: PostgreSQL plans that as a sequential scan once a big spec shares the
+        // table, passing over its units for every other spec, and so does a bare FETCH FIRST
+        // once finished units fill the front of the table. A scalar subquery in the index's
+        // order stays on the index.
+        + " AS pending, CASE WHEN (SELECT 1 FROM work_unit u"
+        + " WHERE u.spec_id = " + specId + " AND u.status = 1"
+        + " AND (u.not_before_us IS NULL OR u.not_before_us <= :now)"
+        + " ORDER BY u.spec_id, u.status, u.priority DESC, u.unit_key"
+        + " FETCH FIRST 1 ROWS ONLY) IS NOT NULL"
+        + " THEN 1 ELSE 0 END AS has_available";
+  }
+
+  private static WorkSpecMeta.Counts counts(ResultSet rs) throws SQLException {
+    return new WorkSpecMeta.Counts(rs.getInt("has_available"), rs.getLong("pending"));
   }
 
   /** Locks up to {@code n} available units in lease order, skipping those others hold. */

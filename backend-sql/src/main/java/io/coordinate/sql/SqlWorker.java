@@ -223,15 +223,21 @@ final class SqlWorker implements Worker {
         .request(
             namespace.name(),
             request,
-            () ->
-                store.leasing(
-                    namespace.id(),
-                    () ->
-                        store.tx(
-                            (h, now) -> {
-                              row(h);
-                              return Leasing.lease(h, store, namespace, this, request, now);
-                            })));
+            () -> store.leasing(namespace.id(), () -> leaseInRounds(request)));
+  }
+
+  private List<Attempt> leaseInRounds(AttemptRequest request) {
+    for (int round = 1; ; round++) {
+      Leasing.Outcome outcome =
+          store.tx(
+              (h, now) -> {
+                row(h);
+                return Leasing.lease(h, store, namespace, this, request, now);
+              });
+      if (!outcome.again() || round == Leasing.MAX_ROUNDS) {
+        return outcome.attempts();
+      }
+    }
   }
 
   @Override

@@ -61,6 +61,9 @@
  * committed sees that one's leases: the limit holds against the real state of the database, across
  * every daemon, at every instant. Leases of such a spec run one at a time; leases of other specs
  * never take the lock. Finishing or expiring a unit only lowers the count and takes no spec lock.
+ * A request that finds the spec full once it holds the lock commits at once and chooses again in a
+ * new transaction: choosing another spec with the lock still held would queue every lease of the
+ * full spec behind it (and two such requests, each holding the spec the other wants, deadlock).
  *
  * <p>A rate-limited spec is such a spec too: its token bucket is two columns of its row ({@code
  * rate_tokens} at {@code rate_as_of_us}), which a lease reads under the row lock, refills by the

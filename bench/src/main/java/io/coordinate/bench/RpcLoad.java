@@ -451,7 +451,7 @@ public final class RpcLoad {
     return o;
   }
 
-  private static int positive(String option, String value) {
+  static int positive(String option, String value) {
     try {
       int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
       if (n > 0) {
@@ -471,7 +471,7 @@ public final class RpcLoad {
     };
   }
 
-  private static List<Integer> list(String option, String value) {
+  static List<Integer> list(String option, String value) {
     List<Integer> values = new ArrayList<>();
     for (String part : value.split(",")) {
       values.add(positive(option, part.trim()));
@@ -508,7 +508,7 @@ public final class RpcLoad {
           .formatted(DEFAULT_SCHEMA, SqlConfig.DEFAULT_POOL_SIZE);
 
   /** A growable array of longs, to record round trips without boxing. */
-  private static final class LongList {
+  static final class LongList {
     private long[] values = new long[1024];
     private int size;
 

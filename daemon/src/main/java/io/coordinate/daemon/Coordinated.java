@@ -70,6 +70,16 @@ public final class Coordinated implements Callable<Integer> {
   String schema;
 
   @Option(
+      names = "--pool-size",
+      paramLabel = "N",
+      description = {
+        "most database connections a SQL backend opens (default: ${DEFAULT-VALUE}); daemons",
+        "sharing a database need max_connections for all their pools plus one each for LISTEN"
+      },
+      defaultValue = "" + SqlConfig.DEFAULT_POOL_SIZE)
+  int poolSize;
+
+  @Option(
       names = "--cborrpc",
       paramLabel = "HOST:PORT",
       description = "where the CBOR-RPC server listens (default: ${DEFAULT-VALUE})",
@@ -272,11 +282,15 @@ public final class Coordinated implements Callable<Integer> {
           "--retention-interval must be a number of seconds, 0 for off: "
               + retentionIntervalSeconds);
     }
+    if (poolSize < SqlConfig.MIN_POOL_SIZE) {
+      throw new IllegalArgumentException(
+          "--pool-size must be at least " + SqlConfig.MIN_POOL_SIZE + ": " + poolSize);
+    }
     DaemonMetrics metrics = new DaemonMetrics();
     LongPoll longPoll = new LongPoll();
     Coordinate coordinate;
     try {
-      coordinate = openBackend(backend, schema, metrics, longPoll);
+      coordinate = openBackend(backend, schema, poolSize, metrics, longPoll);
     } catch (IOException | RuntimeException e) {
       metrics.close();
       throw e;
@@ -370,12 +384,13 @@ public final class Coordinated implements Callable<Integer> {
   }
 
   /**
-   * The backend a {@code --backend} value names, reporting its unit transitions to {@code
-   * metrics} (and a SQL backend its connection pool and statement count), its requests for work
-   * waiting in {@code longPoll}.
+   * The backend a {@code --backend} value names (a SQL one with at most {@code poolSize}
+   * connections), reporting its unit transitions to {@code metrics} (and a SQL backend its
+   * connection pool and statement count), its requests for work waiting in {@code longPoll}.
    */
   static Coordinate openBackend(
-      String spec, String schema, DaemonMetrics metrics, LongPoll longPoll) throws IOException {
+      String spec, String schema, int poolSize, DaemonMetrics metrics, LongPoll longPoll)
+      throws IOException {
     if (spec.equals("memory")) {
       if (schema != null) {
         throw new IllegalArgumentException("--schema names a SQL schema; the memory backend has none");
@@ -389,7 +404,7 @@ public final class Coordinated implements Callable<Integer> {
     } else {
       log.info("backend: {}", spec.replaceAll("//([^:@/]+):[^@/]*@", "//$1:***@"));
     }
-    SqlConfig config = SqlConfig.of(spec);
+    SqlConfig config = SqlConfig.of(spec).withPoolSize(poolSize);
     if (schema != null) {
       config = config.withSchema(schema);
     }

@@ -1,6 +1,7 @@
 package io.coordinate.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coordinate.api.data.ByteString;
 import io.coordinate.api.data.Tuple;
@@ -26,10 +27,12 @@ import picocli.CommandLine;
 class MetricsDaemonTest {
   @TempDir Path dir;
 
-  private static Coordinated.Running start(String backend) throws Exception {
+  private static Coordinated.Running start(String backend, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("--backend", backend, "--cborrpc", "127.0.0.1:0", "--http", "127.0.0.1:0"));
+    args.addAll(List.of(more));
     Coordinated daemon = new Coordinated();
-    new CommandLine(daemon)
-        .parseArgs("--backend", backend, "--cborrpc", "127.0.0.1:0", "--http", "127.0.0.1:0");
+    new CommandLine(daemon).parseArgs(args.toArray(String[]::new));
     return daemon.start();
   }
 
@@ -185,5 +188,17 @@ class MetricsDaemonTest {
     } finally {
       running.stop();
     }
+  }
+
+  @Test
+  void poolSizeBoundsTheSqlPool() throws Exception {
+    Coordinated.Running running = start(dir.resolve("small-pool").toString(), "--pool-size", "3");
+    try {
+      assertThat(value(scrape(running), "hikaricp_connections_max")).isEqualTo(3);
+    } finally {
+      running.stop();
+    }
+    assertThatThrownBy(() -> start(dir.resolve("tiny-pool").toString(), "--pool-size", "1"))
+        .hasMessageContaining("--pool-size must be at least 2");
   }
 }
