@@ -69,7 +69,6 @@ final class Leasing {
   static Outcome lease(
       Handle h, SqlStore store, SqlNamespace ns, SqlWorker worker, AttemptRequest request, long now) {
     store.sweep(h, now);
-    long expiration = now + SqlStore.micros(request.lifetime());
     for (int round = 0; round < MAX_ROUNDS; round++) {
       Map<String, SpecRow> specs = new HashMap<>();
       List<Scheduler.Candidate> candidates = new ArrayList<>();
@@ -108,42 +107,47 @@ final class Leasing {
       boolean wholeSpecRule = meta.maxRunning() > 0 || meta.continuous() || rateLimited;
       TokenBucket bucket = null;
       int allowance = Integer.MAX_VALUE;
+      long at = now; // when the lease is made: after any wait for the spec's lock
       if (wholeSpecRule) {
-        Optional<SpecRow> locked = lockAndCount(h, store.dialect, spec.id(), now);
+        Optional<Locked> locked = lockAndCount(h, store, spec.id(), now);
         if (locked.isEmpty()) {
           continue; // deleted meanwhile: choose again
         }
-        meta = locked.get().meta();
-        bucket = TokenBucket.current(meta.rateLimit(), locked.get().bucket(), SqlStore.instant(now));
+        at = locked.get().at();
+        meta = locked.get().row().meta();
+        bucket =
+            TokenBucket.current(
+                meta.rateLimit(), locked.get().row().bucket(), SqlStore.instant(at));
         allowance = bucket == null ? Integer.MAX_VALUE : bucket.whole();
-        if (allowance < 1 || !meta.canDoWork(SqlStore.instant(now))) {
+        if (allowance < 1 || !meta.canDoWork(SqlStore.instant(at))) {
           return Outcome.AGAIN; // filled up or out of tokens through another daemon meanwhile
         }
       }
+      long expiration = at + SqlStore.micros(request.lifetime());
       SqlWorkSpec specHandle = new SqlWorkSpec(ns, spec.id(), spec.name());
       List<Attempt> leased = new ArrayList<>();
       int n = Scheduler.batchSize(request, meta, allowance);
       if (store.dialect.leasesInOneStatement() && meta.maxRetries() <= 0) {
-        leased.addAll(leaseInOneStatement(h, specHandle, worker, n, now, expiration));
+        leased.addAll(leaseInOneStatement(h, specHandle, worker, n, at, expiration));
       }
       // The general path: units over max_retries, H2, and whatever the statement left to do.
       while (leased.size() < n) {
-        List<Claim> claims = claim(h, store.dialect, spec.id(), n - leased.size(), now);
+        List<Claim> claims = claim(h, store.dialect, spec.id(), n - leased.size(), at);
         if (claims.isEmpty()) {
-          if (leased.isEmpty() && wholeSpecRule && meta.canStartContinuous(SqlStore.instant(now))) {
-            claims = List.of(continuousUnit(h, store, specHandle, meta, now));
+          if (leased.isEmpty() && wholeSpecRule && meta.canStartContinuous(SqlStore.instant(at))) {
+            claims = List.of(continuousUnit(h, store, specHandle, meta, at));
           } else {
             break;
           }
         }
         for (Claim c : claims) {
           if (meta.maxRetries() > 0 && c.attemptCount() + 1 > meta.maxRetries()) {
-            if (failForRetries(h, c, worker.id(), now)) {
+            if (failForRetries(h, c, worker.id(), at)) {
               store.tell(h, specHandle, UnitEvents.Transition.FAILED, 1);
             }
             continue;
           }
-          long attemptId = insertAttempt(h, c.id(), worker.id(), now, expiration);
+          long attemptId = insertAttempt(h, c.id(), worker.id(), at, expiration);
           if (attemptId < 0) {
             continue;
           }
@@ -165,31 +169,38 @@ final class Leasing {
     return Outcome.of(List.of());
   }
 
+  /** A spec's row read under its lock, with exact counts, and the time the lock was granted. */
+  private record Locked(SpecRow row, long at) {}
+
   /**
-   * Locks a spec's row and reads it, its meta with exact counts; empty if the spec is gone.
+   * Locks a spec's row and reads it, its meta with exact counts as of when the lock was granted;
+   * empty if the spec is gone. Leases of the spec are then timed in the order they held its lock,
+   * so that a rate limit's bucket and the attempts' start times agree even when a lease waited.
    */
-  private static Optional<SpecRow> lockAndCount(
-      Handle h, Dialect dialect, long specId, long now) {
+  private static Optional<Locked> lockAndCount(Handle h, SqlStore store, long specId, long now) {
     Optional<SpecRow> row =
         h.createQuery(
                 "SELECT " + SpecRow.COLUMNS + " FROM work_spec WHERE id = :id "
-                    + dialect.specLockForLeasing())
+                    + store.dialect.specLockForLeasing())
             .bind("id", specId)
             .map((rs, ctx) -> SpecRow.map(rs))
             .findOne();
     if (row.isEmpty()) {
       return Optional.empty();
     }
+    long at = Math.max(now, store.clockMicros());
     // A statement of its own, after the lock was granted: it sees every lease committed before.
     WorkSpecMeta.Counts counts =
         h.createQuery("SELECT " + countsOf(":spec"))
             .bind("spec", specId)
-            .bind("now", now)
+            .bind("now", at)
             .map((rs, ctx) -> counts(rs))
             .one();
     SpecRow r = row.get();
     return Optional.of(
-        new SpecRow(r.id(), r.namespaceId(), r.name(), r.meta().withCounts(counts), r.bucket()));
+        new Locked(
+            new SpecRow(r.id(), r.namespaceId(), r.name(), r.meta().withCounts(counts), r.bucket()),
+            at));
   }
 
   /**

@@ -264,7 +264,7 @@ final class SqlStore implements AutoCloseable {
     try {
       for (int attempt = 1; ; attempt++) {
         Deadline.check("waiting to begin a database transaction");
-        long now = micros(config.clock().instant());
+        long now = clockMicros();
         try {
           return jdbi.inTransaction(h -> body.run(h, now));
         } catch (CoordinateException e) {
@@ -280,6 +280,11 @@ final class SqlStore implements AutoCloseable {
     } finally {
       IN_TRANSACTION.remove();
     }
+  }
+
+  /** The configured clock's time, in microseconds since the epoch. */
+  long clockMicros() {
+    return micros(config.clock().instant());
   }
 
   /** Set while this thread runs a transaction of some store. */

@@ -67,9 +67,10 @@
  *
  * <p>A rate-limited spec is such a spec too: its token bucket is two columns of its row ({@code
  * rate_tokens} at {@code rate_as_of_us}), which a lease reads under the row lock, refills by the
- * transaction's clock, spends and writes back before committing ({@code SpecPolicies}). So a rate
- * limit holds across every daemon as exactly as {@code max_running} does, up to the daemons' clock
- * skew.
+ * clock read once the lock is granted, spends and writes back before committing ({@code
+ * SpecPolicies}); the lease's attempts start at that same time, so leases of the spec are timed in
+ * the order they held its lock. So a rate limit holds across every daemon as exactly as {@code
+ * max_running} does, up to the daemons' clock skew.
  *
  * <h2>Retention</h2>
  *

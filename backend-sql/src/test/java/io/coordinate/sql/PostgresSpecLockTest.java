@@ -7,6 +7,7 @@ import io.coordinate.api.AttemptRequest;
 import io.coordinate.api.Namespace;
 import io.coordinate.api.NewWorkUnit;
 import io.coordinate.api.WorkSpec;
+import io.coordinate.api.conformance.MutableClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A lease that finds its chosen spec full once it holds the spec's row lock lets go of that lock
- * before it tries another spec. Two raw transactions stand in for leases of other daemons: one
- * fills spec A (max_running 1) under A's lock, one holds spec B's lock.
+ * Leases of a spec whose limits lock its row ({@code max_running}, a rate limit): one that finds
+ * the spec full once it holds the lock lets go of it before it tries another spec, and one that
+ * waited for the lock is timed from when it got it. Raw transactions stand in for leases of other
+ * daemons holding the locks.
  */
 @EnabledIfEnvironmentVariable(named = TestStores.PG_URL_VARIABLE, matches = ".+")
 class PostgresSpecLockTest {
@@ -80,6 +82,39 @@ class PostgresSpecLockTest {
         assertThat(at.workUnit().key().toUtf8()).isEqualTo("b1");
       });
       assertThat(a.meta(false).weight()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aLeaseThatWaitedForItsSpecsLockStartsWhenTheLockIsGranted() throws Exception {
+    MutableClock clock = new MutableClock();
+    SqlConfig config = stores.postgresSchema().withClock(clock);
+    Namespace ns = stores.open(config).namespace("ns");
+    WorkSpec limited =
+        ns.setWorkSpec(Map.of("name", "limited", "rate_limit", 1, "rate_burst", 1));
+    limited.addWorkUnits(List.of(NewWorkUnit.of("u", Map.of())));
+
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        Connection other = TestStores.connect(config);
+        Connection watch = TestStores.connect(config)) {
+      other.setAutoCommit(false);
+      lockSpec(other, "limited"); // another daemon's lease of the spec, under way
+      CompletableFuture<List<Attempt>> lease =
+          CompletableFuture.supplyAsync(
+              () ->
+                  ns.worker("w")
+                      .requestAttempts(
+                          AttemptRequest.one().withLifetime(Duration.ofMinutes(5))),
+              threads);
+      awaitBlockedBy(watch, pid(other));
+      clock.advance(Duration.ofSeconds(7));
+      other.rollback();
+
+      // Timed by the bucket at the lock's grant: a start time before it would let leases that
+      // waited land inside a window the bucket already spent.
+      Attempt attempt = lease.get(WAIT.toSeconds(), TimeUnit.SECONDS).getFirst();
+      assertThat(attempt.startTime()).isEqualTo(MutableClock.START.plusSeconds(7));
+      assertThat(attempt.expirationTime()).isEqualTo(MutableClock.START.plusSeconds(7 + 300));
     }
   }
 
