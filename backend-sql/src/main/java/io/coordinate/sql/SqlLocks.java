@@ -87,25 +87,17 @@ final class SqlLocks implements Locks {
   public Optional<Refusal> renewAll(String owner, Duration timeout, List<? extends List<?>> paths) {
     LockPath.owner(owner);
     LockPath.timeout(timeout);
-    List<LockPath> checked = LockPath.all(paths);
-    return store()
-        .tx(
-            (h, now) -> {
-              lockTree(h, now);
-              Optional<Refusal> refused = refusal(checked, owner, holders(h, checked, now));
-              if (refused.isEmpty()) {
-                for (List<byte[]> keys : chunks(checked)) {
-                  h.createUpdate(
-                          "UPDATE path_lock SET deadline_us = :deadline"
-                              + " WHERE namespace_id = :ns AND path IN (<keys>)")
-                      .bind("deadline", deadline(now, timeout))
-                      .bind("ns", namespace.id())
-                      .bindList("keys", keys)
-                      .execute();
-                }
-              }
-              return refused;
-            });
+    return ifAllHeldBy(
+        owner,
+        LockPath.all(paths),
+        (h, now, keys) ->
+            h.createUpdate(
+                    "UPDATE path_lock SET deadline_us = :deadline"
+                        + " WHERE namespace_id = :ns AND path IN (<keys>)")
+                .bind("deadline", deadline(now, timeout))
+                .bind("ns", namespace.id())
+                .bindList("keys", keys)
+                .execute());
   }
 
   @Override
@@ -128,7 +120,28 @@ final class SqlLocks implements Locks {
   @Override
   public Optional<Refusal> unlockAll(String owner, List<? extends List<?>> paths) {
     LockPath.owner(owner);
-    List<LockPath> checked = LockPath.all(paths);
+    return ifAllHeldBy(
+        owner,
+        LockPath.all(paths),
+        (h, now, keys) ->
+            h.createUpdate("DELETE FROM path_lock WHERE namespace_id = :ns AND path IN (<keys>)")
+                .bind("ns", namespace.id())
+                .bindList("keys", keys)
+                .execute());
+  }
+
+  /** A statement over some of the paths' keys, at most a chunk of them ({@code <keys>}). */
+  @FunctionalInterface
+  private interface ChunkStatement {
+    void run(Handle h, long now, List<byte[]> keys);
+  }
+
+  /**
+   * In one transaction under the tree lock: the refusal if {@code owner} does not hold every one of
+   * {@code checked}, else runs {@code statement} over their keys, a chunk at a time.
+   */
+  private Optional<Refusal> ifAllHeldBy(
+      String owner, List<LockPath> checked, ChunkStatement statement) {
     return store()
         .tx(
             (h, now) -> {
@@ -136,11 +149,7 @@ final class SqlLocks implements Locks {
               Optional<Refusal> refused = refusal(checked, owner, holders(h, checked, now));
               if (refused.isEmpty()) {
                 for (List<byte[]> keys : chunks(checked)) {
-                  h.createUpdate(
-                          "DELETE FROM path_lock WHERE namespace_id = :ns AND path IN (<keys>)")
-                      .bind("ns", namespace.id())
-                      .bindList("keys", keys)
-                      .execute();
+                  statement.run(h, now, keys);
                 }
               }
               return refused;
