@@ -73,8 +73,8 @@ public final class Coordinated implements Callable<Integer> {
       names = "--pool-size",
       paramLabel = "N",
       description = {
-        "most database connections a SQL backend opens (default: ${DEFAULT-VALUE}); daemons",
-        "sharing a database need max_connections for all their pools plus one each for LISTEN"
+        "most database connections a SQL backend opens (default: ${DEFAULT-VALUE});",
+        "daemons sharing a database need max_connections for all their pools, plus one each"
       },
       defaultValue = "" + SqlConfig.DEFAULT_POOL_SIZE)
   int poolSize;
