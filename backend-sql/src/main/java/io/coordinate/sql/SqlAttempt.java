@@ -101,8 +101,19 @@ final class SqlAttempt implements Attempt {
   }
 
   private Row row(Handle h) {
+    return row(h, false);
+  }
+
+  /**
+   * The attempt's row; {@code lock}ed by a change, after its unit's row. The unit's lock already
+   * orders changes, but H2 can let a transaction waiting for that lock go on while the one it waited
+   * for is still committing, and a plain read then sees the attempt as it was before that commit;
+   * locking the attempt's row reads its committed state.
+   */
+  private Row row(Handle h, boolean lock) {
     return h.createQuery(
-            "SELECT status, data, start_us, end_us, expiration_us FROM attempt WHERE id = :id")
+            "SELECT status, data, start_us, end_us, expiration_us FROM attempt WHERE id = :id"
+                + (lock ? " FOR UPDATE" : ""))
         .bind("id", id)
         .map(
             (rs, ctx) ->
@@ -209,7 +220,7 @@ final class SqlAttempt implements Attempt {
         store.tx(
             (h, now) -> {
               UnitRow u = unit.row(h, true);
-              Row r = row(h);
+              Row r = row(h, true);
               AttemptStatus status = r.status(now);
               if (status != AttemptStatus.PENDING && status != AttemptStatus.EXPIRED) {
                 throw new NotPendingException("attempt is " + status + ", cannot renew it");
@@ -248,7 +259,7 @@ final class SqlAttempt implements Attempt {
     store.txRun(
         (h, now) -> {
           UnitRow u = unit.row(h, true);
-          Row r = row(h);
+          Row r = row(h, true);
           AttemptStatus status = r.status(now);
           if (status == AttemptStatus.EXPIRED) {
             return;
@@ -270,7 +281,7 @@ final class SqlAttempt implements Attempt {
     store.txRun(
         (h, now) -> {
           UnitRow u = unit.row(h, true);
-          Row r = row(h);
+          Row r = row(h, true);
           AttemptStatus status = r.status(now);
           // A late success after a failure wins (a child finishing after its parent gave up).
           if (!completable(status, u) && status != AttemptStatus.FAILED) {
@@ -305,7 +316,7 @@ final class SqlAttempt implements Attempt {
     store.txRun(
         (h, now) -> {
           UnitRow u = unit.row(h, true);
-          Row r = row(h);
+          Row r = row(h, true);
           AttemptStatus status = r.status(now);
           if (!completable(status, u)) {
             throw new NotPendingException(
